@@ -1,0 +1,37 @@
+# Schakel: `make run` starts the demo, `make test` runs the test suite.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The local demo only: debug mode, and two-step login optional (production refuses this).
+DEMO_ENV := DEBUG=1 SCHAKEL_TWO_FACTOR_OPTIONAL=1
+
+.PHONY: run test lint setup clean
+
+$(BIN)/schakel: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/schakel
+	$(BIN)/schakel compiletranslations
+
+run: setup
+	$(DEMO_ENV) $(BIN)/schakel migrate --no-input -v 0
+	$(DEMO_ENV) $(BIN)/schakel demo
+	@echo "Schakel runs at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	$(DEMO_ENV) $(BIN)/schakel runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src tests bench
+	DEBUG=1 $(BIN)/schakel makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

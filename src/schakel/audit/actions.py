@@ -1,0 +1,85 @@
+"""Appending to the access log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from schakel.audit.models import GENESIS_HASH, AccessEvent, AccessLogEntry, Grounds, Outcome
+
+if TYPE_CHECKING:
+    from schakel.accounts.models import User
+
+# Any fixed number: the PostgreSQL advisory lock that serialises appends to the chain.
+_CHAIN_LOCK_KEY = 7513
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address the request came from.
+
+    Behind a reverse proxy, configure it to set REMOTE_ADDR (e.g. gunicorn's
+    --forwarded-allow-ips); X-Forwarded-For is not trusted here because a client can forge it.
+    """
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _lock_chain() -> None:
+    """Make concurrent appends take turns, so each sees the true last entry.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: our transactions are IMMEDIATE
+    (settings), so the write lock is already held; nothing more to do.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+@transaction.atomic
+def do_record_access(
+    *,
+    event: AccessEvent,
+    outcome: Outcome,
+    user: User | None,
+    request: HttpRequest | None = None,
+    user_identifier: str = "",
+    responsible_user: User | None = None,
+    role: str = "",
+    organisation: str = "",
+    patient_id: int | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    grounds: Grounds = Grounds.NONE,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Append one entry to the access log, chained to the one before it.
+
+    Call it inside the transaction of the change it records, so both are kept or neither.
+    """
+    _lock_chain()
+    last = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+    entry = AccessLogEntry(
+        sequence=(last["sequence"] + 1) if last else 1,
+        previous_hash=last["entry_hash"] if last else GENESIS_HASH,
+        occurred_at=timezone.now(),
+        event=event,
+        outcome=outcome,
+        user=user,
+        user_identifier=(user.email if user is not None else user_identifier)[:254],
+        responsible_user=responsible_user,
+        role=role[:200],
+        organisation=organisation[:200],
+        patient_id=patient_id,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:60],
+        grounds=grounds,
+        source_address=client_address(request),
+        detail=detail[:200],
+    )
+    entry.entry_hash = entry.compute_hash()
+    entry.save(force_insert=True)
+    return entry

@@ -1,0 +1,151 @@
+"""The access log (NEN 7513): who did what with which (patient) data, when, on what grounds.
+
+Append-only. Each entry carries the hash of the previous entry, so that changing, removing or
+inserting an entry afterwards breaks the chain; ``schakel audit verify`` finds the first break.
+The log never holds the data itself, only which object was involved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an access-log entry."""
+
+
+class AccessEvent(models.TextChoices):
+    """What happened. The first group is NEN 7513's event actions on data."""
+
+    CREATE = "create", _("create")
+    READ = "read", _("read")
+    UPDATE = "update", _("update")
+    DELETE = "delete", _("delete")
+    SEARCH = "search", _("search")
+    EXPORT = "export", _("print or export")
+    EMERGENCY_ACCESS = "emergency", _("emergency access")
+    LOGIN = "login", _("login")
+    LOGOUT = "logout", _("logout")
+    TWO_FACTOR_CHECK = "2fa_check", _("second factor checked")
+    TWO_FACTOR_ENABLED = "2fa_enabled", _("second factor enabled")
+    TWO_FACTOR_DISABLED = "2fa_disabled", _("second factor removed")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("success")
+    FAILURE = "failure", _("failure")
+    DENIED = "denied", _("denied")
+
+
+class Grounds(models.TextChoices):
+    """On what grounds access to patient data was given."""
+
+    NONE = "", _("not applicable")
+    CARE_RELATION = "care_relation", _("care relation")
+    CONSENT = "consent", _("consent")
+    EMERGENCY = "emergency", _("emergency access")
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    """Refuses the bulk paths that would change or remove entries."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Access-log entries cannot be removed.")
+
+
+class AccessLogEntry(models.Model):
+    """One event on (patient) data or on an account, as NEN 7513 asks.
+
+    Snapshots (user identifier, role, organisation) are stored as text so that the entry still
+    says who it was after people change roles or leave.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    event = models.CharField(_("event"), max_length=20, choices=AccessEvent.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        # An account with log entries is deactivated, never deleted.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    user_identifier = models.CharField(_("user identifier"), max_length=254, blank=True)
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    patient_id = models.BigIntegerField(_("patient"), null=True, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=60, blank=True)
+    grounds = models.CharField(
+        _("grounds"), max_length=20, choices=Grounds.choices, blank=True, default=Grounds.NONE
+    )
+    source_address = models.GenericIPAddressField(_("source address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects: ClassVar[AccessLogQuerySet] = AccessLogQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["user", "occurred_at"], name="audit_user_when_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Access-log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Access-log entries cannot be removed.")
+
+    def hashed_content(self) -> dict[str, Any]:
+        """The fields the hash covers, as plain JSON values."""
+        return {
+            "sequence": self.sequence,
+            "occurred_at": self.occurred_at.isoformat(),
+            "event": self.event,
+            "outcome": self.outcome,
+            "user_id": self.user_id,  # type: ignore[attr-defined]
+            "user_identifier": self.user_identifier,
+            "responsible_user_id": self.responsible_user_id,  # type: ignore[attr-defined]
+            "role": self.role,
+            "organisation": self.organisation,
+            "patient_id": self.patient_id,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "grounds": self.grounds,
+            "source_address": self.source_address,
+            "detail": self.detail,
+        }
+
+    def compute_hash(self) -> str:
+        """SHA-256 over the previous hash and this entry's content, in a canonical form."""
+        payload = json.dumps(self.hashed_content(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(f"{self.previous_hash}\n{payload}".encode()).hexdigest()

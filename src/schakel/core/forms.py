@@ -1,0 +1,73 @@
+"""Form fields for Dutch identifiers: they normalise what people type and explain errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schakel.core.identifiers import (
+    clean_digits,
+    normalise_bsn,
+    validate_agb,
+    validate_big,
+    validate_bsn,
+    validate_ura,
+    validate_uzi,
+)
+
+
+class BsnField(forms.CharField):
+    """A BSN: accepts spaces and dots, restores a dropped leading zero, checks the 11-check."""
+
+    default_validators = [validate_bsn]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("label", _("BSN"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return normalise_bsn(text) if text else text
+
+
+class _DigitsField(forms.CharField):
+    length = 0
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", self.length + 4)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return clean_digits(text) if text else text
+
+
+class AgbField(_DigitsField):
+    """An AGB code of a care provider or organisation (8 digits)."""
+
+    length = 8
+    default_validators = [validate_agb]
+
+
+class BigField(_DigitsField):
+    """A BIG registration number (11 digits)."""
+
+    length = 11
+    default_validators = [validate_big]
+
+
+class UraField(_DigitsField):
+    """A URA number of an organisation (8 digits)."""
+
+    length = 8
+    default_validators = [validate_ura]
+
+
+class UziField(_DigitsField):
+    """A UZI number of a person (9 digits)."""
+
+    length = 9
+    default_validators = [validate_uzi]

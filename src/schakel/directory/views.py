@@ -1,0 +1,238 @@
+"""Pages of the directory: the contact finder, organisations, reports and the worklist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from schakel.accounts.models import User
+from schakel.core.htmx import is_htmx, render_page_or_fragment
+from schakel.directory.access import can_manage_directory
+from schakel.directory.actions import (
+    do_report_contact_entry,
+    do_resolve_contact_report,
+    do_verify_directory_entry,
+)
+from schakel.directory.finder import find_contacts, search_directory
+from schakel.directory.forms import FinderForm, ReportForm, ResolveReportForm, SearchForm
+from schakel.directory.models import (
+    ContactPoint,
+    ContactReport,
+    Organization,
+    OrganizationKind,
+    PractitionerRole,
+    ReportReason,
+)
+
+ENTRY_KINDS: dict[str, type[PractitionerRole] | type[ContactPoint]] = {
+    "role": PractitionerRole,
+    "point": ContactPoint,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # login_required guarantees it  # noqa: S101
+    return request.user
+
+
+@require_GET
+@login_required
+def finder(request: HttpRequest) -> HttpResponse:
+    """"Wie benader ik waarvoor?": pick a hospital, tumour type and topic; see whom to contact."""
+    form = FinderForm(request.GET or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = find_contacts(
+            form.cleaned_data["hospital"],
+            form.cleaned_data["tumour_type"],
+            form.cleaned_data["topic"],
+        )
+    context = {"form": form, "result": result, "report_form": ReportForm()}
+    return render_page_or_fragment(
+        request, "directory/finder.html", "directory/_finder_results.html", context
+    )
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Free-text search on names and functions across the directory."""
+    form = SearchForm(request.GET or None)
+    roles: list[PractitionerRole] = []
+    points: list[ContactPoint] = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        roles, points = search_directory(form.cleaned_data["q"])
+    context = {"form": form, "roles": roles, "points": points, "report_form": ReportForm()}
+    return render_page_or_fragment(
+        request, "directory/search.html", "directory/_search_results.html", context
+    )
+
+
+@require_GET
+@login_required
+def organizations(request: HttpRequest) -> HttpResponse:
+    """All organisations in the region, hospitals first."""
+    kind_order = [k.value for k in OrganizationKind]
+    orgs = Organization.objects.filter(is_active=True).annotate(
+        contact_count=Count("roles", filter=Q(roles__is_active=True), distinct=True)
+    )
+    by_kind: dict[str, list[Organization]] = {k: [] for k in kind_order}
+    for org in orgs.order_by("name"):
+        by_kind[org.kind].append(org)
+    groups = [(OrganizationKind(k).label, by_kind[k]) for k in kind_order if by_kind[k]]
+    return render(request, "directory/organizations.html", {"groups": groups})
+
+
+@require_GET
+@login_required
+def organization(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organisation with all its contact points and people, by function."""
+    org = get_object_or_404(Organization, pk=pk, is_active=True)
+    roles = (
+        PractitionerRole.objects.active()
+        .filter(organization=org)
+        .select_related("practitioner", "organization")
+        .prefetch_related("tumour_types", "topics")
+        .order_by("function", "practitioner__sort_name")
+    )
+    points = (
+        ContactPoint.objects.filter(organization=org, is_active=True)
+        .select_related("organization")
+        .prefetch_related("tumour_types", "topics")
+    )
+    context = {
+        "organization": org,
+        "roles": roles,
+        "points": points,
+        "report_form": ReportForm(),
+        "can_manage": can_manage_directory(request.user),
+    }
+    return render(request, "directory/organization.html", context)
+
+
+@require_POST
+@login_required
+def report_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Report an entry as wrong or outdated (the second of two clicks)."""
+    model = ENTRY_KINDS.get(kind)
+    if model is None:
+        raise PermissionDenied
+    entry = get_object_or_404(model, pk=pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        context = {"entry": entry, "kind": kind, "report_form": form}
+        return render_page_or_fragment(
+            request, "directory/report.html", "directory/_report_form.html", context, status=400
+        )
+    do_report_contact_entry(
+        entry,
+        reason=ReportReason(form.cleaned_data["reason"]),
+        comment=form.cleaned_data["comment"],
+        acting_user=_user(request),
+    )
+    if is_htmx(request):
+        return render(request, "directory/_report_thanks.html")
+    messages.success(request, _("Thank you. The network coordinator will check this entry."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = entry.organization.get_absolute_url()
+    return redirect(next_url)
+
+
+def _require_manager(request: HttpRequest) -> User:
+    user = _user(request)
+    if not can_manage_directory(user):
+        raise PermissionDenied
+    return user
+
+
+@require_GET
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The coordinator's worklist: open reports, and entries not verified for too long."""
+    _require_manager(request)
+    cutoff = timezone.now() - timedelta(days=settings.SCHAKEL_DIRECTORY_STALE_DAYS)
+    stale = Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=cutoff)
+    reports = (
+        ContactReport.objects.filter(resolved_at__isnull=True)
+        .select_related(
+            "role__practitioner",
+            "role__organization",
+            "contact_point__organization",
+            "reported_by__practitioner",
+        )
+        .order_by("created_at")
+    )
+    stale_roles = (
+        PractitionerRole.objects.active()
+        .filter(stale)
+        .select_related("practitioner", "organization")
+        .order_by("last_verified_at", "pk")
+    )
+    stale_points = (
+        ContactPoint.objects.filter(stale, is_active=True)
+        .select_related("organization")
+        .order_by("last_verified_at", "pk")
+    )
+    limit = 50
+    context = {
+        "reports": reports,
+        "stale_roles": stale_roles[:limit],
+        "stale_role_count": stale_roles.count(),
+        "stale_points": stale_points[:limit],
+        "stale_point_count": stale_points.count(),
+        "limit": limit,
+        "resolve_form": ResolveReportForm(),
+        "stale_days": settings.SCHAKEL_DIRECTORY_STALE_DAYS,
+    }
+    return render(request, "directory/worklist.html", context)
+
+
+@require_POST
+@login_required
+def verify_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The coordinator marks an entry as checked and current."""
+    user = _require_manager(request)
+    model = ENTRY_KINDS.get(kind)
+    if model is None:
+        raise PermissionDenied
+    entry = get_object_or_404(model, pk=pk)
+    do_verify_directory_entry(entry, acting_user=user)
+    messages.success(request, _("Marked as verified: %(entry)s") % {"entry": entry})
+    return redirect("directory:worklist")
+
+
+@require_POST
+@login_required
+def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator closes a report, saying what was done."""
+    user = _require_manager(request)
+    report = get_object_or_404(
+        ContactReport.objects.select_related("role", "contact_point"),
+        pk=pk,
+        resolved_at__isnull=True,
+    )
+    form = ResolveReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say briefly what you did before closing the report."))
+        return redirect("directory:worklist")
+    do_resolve_contact_report(
+        report,
+        resolution=form.cleaned_data["resolution"],
+        entry_verified=form.cleaned_data["entry_verified"],
+        acting_user=user,
+    )
+    messages.success(request, _("Report closed."))
+    return redirect("directory:worklist")
+

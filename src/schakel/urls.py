@@ -1,0 +1,17 @@
+"""URL configuration. User-facing paths are Dutch."""
+
+from django.contrib import admin
+from django.urls import include, path, reverse_lazy
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="directory:finder"), name="home"),
+    path("account/", include("schakel.accounts.urls")),
+    path("", include("schakel.directory.urls")),
+    # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
+    path(
+        "beheer/login/",
+        RedirectView.as_view(url=reverse_lazy("accounts:login"), query_string=True),
+    ),
+    path("beheer/", admin.site.urls),
+]
