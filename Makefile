@@ -16,7 +16,7 @@ $(BIN)/schakel: pyproject.toml
 	@touch $@
 
 setup: $(BIN)/schakel
-	$(BIN)/schakel compiletranslations
+	DEBUG=1 $(BIN)/schakel compiletranslations
 
 run: setup
 	$(DEMO_ENV) $(BIN)/schakel migrate --no-input -v 0

@@ -74,7 +74,7 @@ def bsn_passes_eleven_check(bsn: str) -> bool:
 def validate_bsn(value: str) -> None:
     """Raise ``ValidationError`` unless ``value`` is a valid BSN (8 or 9 digits)."""
     bsn = normalise_bsn(value)
-    if not bsn.isdigit():
+    if bsn and not bsn.isdigit():
         raise ValidationError(_("A BSN consists of digits only."), code="bsn_digits")
     if len(bsn) != 9:
         raise ValidationError(_("A BSN has 9 digits."), code="bsn_length")
