@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,6 +39,13 @@ ENTRY_KINDS: dict[str, type[PractitionerRole] | type[ContactPoint]] = {
     "role": PractitionerRole,
     "point": ContactPoint,
 }
+
+
+def _get_entry(kind: str, pk: int) -> PractitionerRole | ContactPoint:
+    model = ENTRY_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    return get_object_or_404(model, pk=pk)
 
 
 def _user(request: HttpRequest) -> User:
@@ -125,10 +132,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Report an entry as wrong or outdated (the second of two clicks)."""
-    model = ENTRY_KINDS.get(kind)
-    if model is None:
-        raise PermissionDenied
-    entry = get_object_or_404(model, pk=pk)
+    entry = _get_entry(kind, pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
         context = {"entry": entry, "kind": kind, "report_form": form}
@@ -204,10 +208,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def verify_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The coordinator marks an entry as checked and current."""
     user = _require_manager(request)
-    model = ENTRY_KINDS.get(kind)
-    if model is None:
-        raise PermissionDenied
-    entry = get_object_or_404(model, pk=pk)
+    entry = _get_entry(kind, pk)
     do_verify_directory_entry(entry, acting_user=user)
     messages.success(request, _("Marked as verified: %(entry)s") % {"entry": entry})
     return redirect("directory:worklist")

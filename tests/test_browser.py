@@ -1,0 +1,104 @@
+"""In a real browser: a GP logs in with two factors and finds whom to contact."""
+
+from __future__ import annotations
+
+import os
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schakel.accounts.models import User
+from schakel.demo.builder import DEMO_PASSWORD
+from tests.test_two_factor import current_token
+
+CHROMIUM = Path(os.environ.get("SCHAKEL_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# The flags that keep Chromium from reaching out to the internet (there is none to reach).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.browser
+class GpFindsAContactTests(StaticLiveServerTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not CHROMIUM.exists():
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium).")
+        # Playwright's sync API runs an event loop in this thread; the live server's database
+        # work happens in its own thread, so Django's async-safety check does not apply here.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        from playwright.sync_api import sync_playwright
+
+        super().setUpClass()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    def setUp(self) -> None:
+        call_command("demo", stdout=StringIO())
+        self.gp = User.objects.get(email="huisarts@schakel.test")
+        self.device = TOTPDevice.objects.create(user=self.gp, name="telefoon", confirmed=True)
+        self.page = self.browser.new_page(viewport={"width": 390, "height": 844})
+        self.outside_requests: list[str] = []
+        self.page.on("request", self.note_outside_request)
+
+    def note_outside_request(self, request) -> None:
+        if not request.url.startswith(self.live_server_url):
+            self.outside_requests.append(request.url)
+
+    def tearDown(self) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{self._testMethodName}.png"), full_page=True)
+        self.page.close()
+
+    def test_a_gp_logs_in_and_finds_whom_to_call_about_side_effects(self):
+        page = self.page
+        page.goto(f"{self.live_server_url}/wegwijzer/")
+        page.get_by_label("E-mailadres").fill("huisarts@schakel.test")
+        page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Inloggen").click()
+
+        page.get_by_label("Code uit uw authenticator-app").fill(current_token(self.device))
+        page.get_by_role("button", name="Bevestigen").click()
+        page.get_by_role("heading", name="Wie benader ik waarvoor?").wait_for()
+
+        page.get_by_label("Ziekenhuis").select_option(label="Ziekenhuis Duinstede")
+        page.get_by_label("Tumortype").select_option(label="Borstkanker")
+        page.get_by_label("Onderwerp").select_option(label="Bijwerkingen tijdens behandeling")
+        page.get_by_role("button", name="Toon aanspreekpunten").click()
+
+        summary = page.locator(".match-summary")
+        summary.wait_for()
+        assert "Beste match" in summary.inner_text()
+        first = page.locator(".level--1 .contact").first
+        text = first.inner_text()
+        assert "verpleegkundig specialist mammacare" in text
+        assert "Telefoon" in text and "088" in text
+        assert "Bereikbaar" in text
+        # htmx swapped the results in and put the choice in the address, so it can be shared.
+        assert "tumour_type=" in page.url
+        # The two-click report on the best match.
+        first.get_by_text("Klopt dit niet?").click()
+        first.get_by_role("button", name="Melden bij de coördinator").click()
+        page.get_by_text("Dank u. De netwerkcoördinator controleert deze gegevens.").wait_for()
+        assert self.outside_requests == []

@@ -1,0 +1,102 @@
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from schakel.accounts.models import User
+from schakel.core.identifiers import validate_agb, validate_big, validate_ura, validate_uzi
+from schakel.demo.builder import DEMO_PASSWORD, REGION_NAME
+from schakel.directory.finder import MatchLevel, find_contacts
+from schakel.directory.models import (
+    ContactPoint,
+    ContactReport,
+    ContactTopic,
+    Function,
+    Organization,
+    OrganizationKind,
+    Practitioner,
+    PractitionerRole,
+    Region,
+    TumourType,
+)
+
+
+class DemoRegionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = StringIO()
+        call_command("demo", stdout=cls.output)
+
+    def count(self, **filters) -> int:
+        return PractitionerRole.objects.filter(**filters).count()
+
+    def test_it_has_the_size_of_a_real_region(self):
+        hospitals = Organization.objects.filter(kind=OrganizationKind.HOSPITAL)
+        self.assertEqual(hospitals.count(), 5)
+        self.assertEqual(Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).count(), 40)
+        self.assertEqual(self.count(function__in=[Function.GP, Function.POH_ONCOLOGY]), 120)
+        self.assertEqual(self.count(organization__kind=OrganizationKind.HOSPITAL), 150)
+        self.assertGreaterEqual(self.count(function=Function.CASE_MANAGER), 3)
+        self.assertEqual(self.count(function=Function.NETWORK_COORDINATOR), 1)
+        self.assertEqual(self.count(function=Function.PRIVACY_OFFICER), 1)
+
+    def test_every_identifier_is_valid(self):
+        for practitioner in Practitioner.objects.all():
+            for value, validate in ((practitioner.big, validate_big),
+                                    (practitioner.agb, validate_agb),
+                                    (practitioner.uzi, validate_uzi)):
+                if value:
+                    validate(value)
+        for org in Organization.objects.all():
+            if org.agb:
+                validate_agb(org.agb)
+            if org.ura:
+                validate_ura(org.ura)
+
+    def test_names_are_dutch_with_voorvoegsels_sorted_on_the_family_name(self):
+        with_prefix = Practitioner.objects.exclude(name_prefix="").first()
+        assert with_prefix is not None
+        self.assertIn(f" {with_prefix.name_prefix} ", with_prefix.full_name)
+        self.assertTrue(with_prefix.sort_name.startswith(with_prefix.family_name.casefold()))
+
+    def test_each_persona_can_log_in_with_the_printed_password(self):
+        printed = self.output.getvalue()
+        for email in ["huisarts@schakel.test", "poh@schakel.test", "specialist@schakel.test",
+                      "casemanager@schakel.test", "coordinator@schakel.test", "privacy@schakel.test"]:
+            self.assertIn(email, printed)
+            user = User.objects.get(email=email)
+            self.assertTrue(user.check_password(DEMO_PASSWORD))
+            self.assertTrue(user.practitioner.roles.exists())
+        self.assertIn(DEMO_PASSWORD, printed)
+
+    def test_the_gps_question_has_a_specific_answer_in_every_hospital(self):
+        breast = TumourType.objects.get(code="borstkanker")
+        side_effects = ContactTopic.objects.get(code="bijwerkingen")
+        for hospital in Organization.objects.filter(kind=OrganizationKind.HOSPITAL):
+            result = find_contacts(hospital, breast, side_effects)
+            self.assertEqual(result.best_level, MatchLevel.SPECIFIC, hospital)
+
+    def test_the_worklist_has_work(self):
+        self.assertEqual(ContactReport.objects.filter(resolved_at__isnull=True).count(), 2)
+        self.assertTrue(PractitionerRole.objects.filter(last_verified_at__isnull=True).exists())
+        self.assertTrue(ContactPoint.objects.exists())
+
+    def test_running_it_again_changes_nothing(self):
+        before = Practitioner.objects.count()
+        out = StringIO()
+        call_command("demo", stdout=out)
+        self.assertIn("already present", out.getvalue())
+        self.assertEqual(Practitioner.objects.count(), before)
+        self.assertEqual(Region.objects.filter(name=REGION_NAME).count(), 1)
+
+
+class DemoScaleTests(TestCase):
+    def test_scale_multiplies_the_region(self):
+        call_command("demo", "--scale", "3", stdout=StringIO())
+        self.assertEqual(Organization.objects.filter(kind=OrganizationKind.HOSPITAL).count(), 15)
+        self.assertEqual(Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).count(), 120)
+        self.assertEqual(
+            PractitionerRole.objects.filter(organization__kind=OrganizationKind.HOSPITAL).count(), 450
+        )
+        names = list(Organization.objects.values_list("name", flat=True))
+        self.assertEqual(len(names), len(set(names)))

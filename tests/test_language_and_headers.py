@@ -1,0 +1,67 @@
+import re
+
+from django.urls import reverse
+
+from tests.base import SchakelTestCase
+
+FINDER = reverse("directory:finder")
+
+
+class LanguageTests(SchakelTestCase):
+    def test_dutch_is_the_default(self):
+        self.login(self.gp)
+        response = self.client.get(FINDER)
+        self.assertContains(response, "<h1>Wie benader ik waarvoor?</h1>", html=True)
+        self.assertContains(response, "Borstkanker")
+
+    def test_an_english_browser_still_gets_dutch_until_the_user_chooses(self):
+        response = self.client.get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en"})
+        self.assertContains(response, "Inloggen bij Schakel")
+
+    def test_switching_to_english_is_remembered_on_the_account(self):
+        self.login(self.gp)
+        response = self.client.post(reverse("accounts:set_language"), {"language": "en", "next": FINDER})
+        self.assertRedirects(response, FINDER, fetch_redirect_response=False)
+        self.gp.refresh_from_db()
+        self.assertEqual(self.gp.language, "en")
+        page = self.client.get(FINDER)
+        self.assertContains(page, "<h1>Whom to contact for what?</h1>", html=True)
+        self.assertContains(page, "Breast cancer")
+        self.assertContains(page, '<html lang="en">')
+
+    def test_an_unknown_language_changes_nothing(self):
+        self.login(self.gp)
+        self.client.post(reverse("accounts:set_language"), {"language": "xx"})
+        self.gp.refresh_from_db()
+        self.assertEqual(self.gp.language, "nl")
+
+    def test_the_language_of_the_account_applies_at_login(self):
+        self.gp.language = "en"
+        self.gp.save()
+        response = self.client.post(reverse("accounts:login"), {"email": "gp@test.nl", "password": "correct horse battery staple"})
+        self.assertEqual(response.cookies["schakel_language"].value, "en")
+
+
+class HeadersTests(SchakelTestCase):
+    def test_every_page_forbids_third_party_content(self):
+        self.login(self.gp)
+        response = self.client.get(FINDER)
+        csp = response["Content-Security-Policy"]
+        self.assertIn("default-src 'self'", csp)
+        self.assertIn("script-src 'self'", csp)
+        self.assertNotIn("unsafe-inline", csp)
+        self.assertEqual(response["X-Frame-Options"], "DENY")
+
+    def test_pages_load_nothing_from_other_hosts(self):
+        self.login(self.gp)
+        body = self.client.get(FINDER).content.decode()
+        sources = re.findall(r'(?:src|href)="([^"]+)"', body)
+        self.assertTrue(sources)
+        self.assertFalse([s for s in sources if s.startswith(("http:", "https:", "//"))])
+
+    def test_the_layout_has_landmarks_and_a_skip_link(self):
+        self.login(self.gp)
+        response = self.client.get(FINDER)
+        for fragment in ('<a class="skip-link" href="#main">', "<nav ", '<main id="main"', "<footer",
+                         '<label for="id_hospital">'):
+            self.assertContains(response, fragment)
