@@ -72,6 +72,14 @@ class SchakelTestCase(TestCase):
     lung: TumourType
     side_effects: ContactTopic
     results: ContactTopic
+    gp_role: PractitionerRole
+    gp: User
+    poh: User
+    specialist: User
+    case_manager: User
+    coordinator: User
+    privacy_officer: User
+    other_gp: User
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -99,8 +107,13 @@ class SchakelTestCase(TestCase):
         )
         cls.specialist = cls.user_of(
             make_person(
-                "specialist@test.nl", cls.hospital, Function.MEDICAL_ONCOLOGIST, "Cor", "Smit",
-                tumour_types=[cls.breast], phone="088 111 22 33",
+                "specialist@test.nl",
+                cls.hospital,
+                Function.MEDICAL_ONCOLOGIST,
+                "Cor",
+                "Smit",
+                tumour_types=[cls.breast],
+                phone="088 111 22 33",
             )
         )
         cls.case_manager = cls.user_of(
@@ -132,11 +145,17 @@ class SchakelTestCase(TestCase):
         session["otp_device_id"] = device.persistent_id
         session.save()
 
-    def contact_point(self, name: str, organization: Organization | None = None,
-                      tumour_types: list[TumourType] | None = None,
-                      topics: list[ContactTopic] | None = None, **fields: Any) -> ContactPoint:
+    @classmethod
+    def contact_point(
+        cls,
+        name: str,
+        organization: Organization | None = None,
+        tumour_types: list[TumourType] | None = None,
+        topics: list[ContactTopic] | None = None,
+        **fields: Any,
+    ) -> ContactPoint:
         point = ContactPoint.objects.create(
-            organization=organization or self.hospital, name=name, **fields
+            organization=organization or cls.hospital, name=name, **fields
         )
         point.tumour_types.set(tumour_types or [])
         point.topics.set(topics or [])

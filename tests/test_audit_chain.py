@@ -123,9 +123,12 @@ class AccessLogTests(SchakelTestCase):
             "UPDATE audit_accesslogentry SET detail = 'x'",
             "DELETE FROM audit_accesslogentry",
         ):
-            with self.assertRaisesMessage(DatabaseError, "append-only"), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with (
+                self.assertRaisesMessage(DatabaseError, "append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql)
 
     def test_the_log_never_stores_more_than_identifiers(self):
         field_names = {f.name for f in AccessLogEntry._meta.get_fields()}

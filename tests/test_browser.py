@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
@@ -32,6 +33,9 @@ CHROMIUM_ARGS = [
 
 @pytest.mark.browser
 class GpFindsAContactTests(StaticLiveServerTestCase):
+    playwright: Any
+    browser: Any
+
     @classmethod
     def setUpClass(cls) -> None:
         if not CHROMIUM.exists():

@@ -22,6 +22,8 @@ from schakel.directory.models import (
 
 
 class DemoRegionTests(TestCase):
+    output: StringIO
+
     @classmethod
     def setUpTestData(cls):
         cls.output = StringIO()
@@ -42,9 +44,11 @@ class DemoRegionTests(TestCase):
 
     def test_every_identifier_is_valid(self):
         for practitioner in Practitioner.objects.all():
-            for value, validate in ((practitioner.big, validate_big),
-                                    (practitioner.agb, validate_agb),
-                                    (practitioner.uzi, validate_uzi)):
+            for value, validate in (
+                (practitioner.big, validate_big),
+                (practitioner.agb, validate_agb),
+                (practitioner.uzi, validate_uzi),
+            ):
                 if value:
                     validate(value)
         for org in Organization.objects.all():
@@ -61,8 +65,14 @@ class DemoRegionTests(TestCase):
 
     def test_each_persona_can_log_in_with_the_printed_password(self):
         printed = self.output.getvalue()
-        for email in ["huisarts@schakel.test", "poh@schakel.test", "specialist@schakel.test",
-                      "casemanager@schakel.test", "coordinator@schakel.test", "privacy@schakel.test"]:
+        for email in [
+            "huisarts@schakel.test",
+            "poh@schakel.test",
+            "specialist@schakel.test",
+            "casemanager@schakel.test",
+            "coordinator@schakel.test",
+            "privacy@schakel.test",
+        ]:
             self.assertIn(email, printed)
             user = User.objects.get(email=email)
             self.assertTrue(user.check_password(DEMO_PASSWORD))
@@ -94,9 +104,12 @@ class DemoScaleTests(TestCase):
     def test_scale_multiplies_the_region(self):
         call_command("demo", "--scale", "3", stdout=StringIO())
         self.assertEqual(Organization.objects.filter(kind=OrganizationKind.HOSPITAL).count(), 15)
-        self.assertEqual(Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).count(), 120)
         self.assertEqual(
-            PractitionerRole.objects.filter(organization__kind=OrganizationKind.HOSPITAL).count(), 450
+            Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).count(), 120
+        )
+        self.assertEqual(
+            PractitionerRole.objects.filter(organization__kind=OrganizationKind.HOSPITAL).count(),
+            450,
         )
         names = list(Organization.objects.values_list("name", flat=True))
         self.assertEqual(len(names), len(set(names)))

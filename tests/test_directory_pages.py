@@ -1,16 +1,26 @@
 from django.urls import reverse
 
-from schakel.directory.models import ContactReport, Function, PractitionerRole, ReportReason
+from schakel.directory.models import (
+    ContactPoint,
+    ContactReport,
+    Function,
+    PractitionerRole,
+    ReportReason,
+)
 from tests.base import SchakelTestCase, make_person
 
 
 class SearchTests(SchakelTestCase):
+    jan: PractitionerRole
+    desk: ContactPoint
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.jan = make_person(None, cls.hospital, Function.SURGEON, "Jan", "Berg", "van den",
-                              title="chirurg-oncoloog")
-        cls.desk = cls.contact_point(cls, "Mammapoli", description="Afspraken borstkanker")
+        cls.jan = make_person(
+            None, cls.hospital, Function.SURGEON, "Jan", "Berg", "van den", title="chirurg-oncoloog"
+        )
+        cls.desk = cls.contact_point("Mammapoli", description="Afspraken borstkanker")
 
     def search(self, q: str):
         self.login(self.gp)
@@ -49,7 +59,9 @@ class OrganisationPageTests(SchakelTestCase):
         self.login(self.poh)
         response = self.client.get(reverse("directory:organizations"))
         body = response.content.decode()
-        self.assertLess(body.index("Ziekenhuis Testoord"), body.index("Huisartsenpraktijk Testdorp"))
+        self.assertLess(
+            body.index("Ziekenhuis Testoord"), body.index("Huisartsenpraktijk Testdorp")
+        )
 
     def test_unknown_and_inactive_organisations_are_404(self):
         self.login(self.gp)
@@ -65,6 +77,8 @@ class OrganisationPageTests(SchakelTestCase):
 
 
 class ReportTests(SchakelTestCase):
+    role: PractitionerRole
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -77,16 +91,21 @@ class ReportTests(SchakelTestCase):
         self.login(self.gp)
         page = self.client.get(reverse("directory:organization", args=[self.hospital.pk]))
         self.assertContains(page, "Klopt dit niet?")  # click one opens the form
-        response = self.client.post(self.report_url(), {"reason": "outdated", "next": "/wegwijzer/"})
+        response = self.client.post(
+            self.report_url(), {"reason": "outdated", "next": "/wegwijzer/"}
+        )
         self.assertRedirects(response, "/wegwijzer/", fetch_redirect_response=False)
         report = ContactReport.objects.get()
-        self.assertEqual((report.role, report.reason, report.reported_by),
-                         (self.role, ReportReason.OUTDATED, self.gp))
+        self.assertEqual(
+            (report.role, report.reason, report.reported_by),
+            (self.role, ReportReason.OUTDATED, self.gp),
+        )
 
     def test_htmx_gets_a_thank_you_in_place(self):
         self.login(self.gp)
-        response = self.client.post(self.report_url(), {"reason": "wrong_phone"},
-                                    headers={"HX-Request": "true"})
+        response = self.client.post(
+            self.report_url(), {"reason": "wrong_phone"}, headers={"HX-Request": "true"}
+        )
         self.assertContains(response, "Dank u. De netwerkcoördinator controleert deze gegevens.")
         self.assertNotContains(response, "<html")
 
@@ -112,29 +131,50 @@ class ReportTests(SchakelTestCase):
 
     def test_a_foreign_next_address_is_not_followed(self):
         self.login(self.gp)
-        response = self.client.post(self.report_url(), {"reason": "outdated", "next": "https://evil.example/"})
+        response = self.client.post(
+            self.report_url(), {"reason": "outdated", "next": "https://evil.example/"}
+        )
         self.assertEqual(response["Location"], self.hospital.get_absolute_url())
 
     def test_malformed_targets_method_and_anonymous(self):
         self.login(self.gp)
-        self.assertEqual(self.client.post(self.report_url("nonsense"), {"reason": "outdated"}).status_code, 404)
-        self.assertEqual(self.client.post(self.report_url(pk=999999), {"reason": "outdated"}).status_code, 404)
+        self.assertEqual(
+            self.client.post(self.report_url("nonsense"), {"reason": "outdated"}).status_code, 404
+        )
+        self.assertEqual(
+            self.client.post(self.report_url(pk=999999), {"reason": "outdated"}).status_code, 404
+        )
         self.assertEqual(self.client.get(self.report_url()).status_code, 405)
         self.client.logout()
-        self.assertEqual(self.client.post(self.report_url(), {"reason": "outdated"}).status_code, 302)
+        self.assertEqual(
+            self.client.post(self.report_url(), {"reason": "outdated"}).status_code, 302
+        )
         self.assertFalse(ContactReport.objects.exists())
 
 
 class WorklistTests(SchakelTestCase):
+    role: PractitionerRole
+    stale: PractitionerRole
+    never: ContactPoint
+    report: ContactReport
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         cls.role = PractitionerRole.objects.get(practitioner__user=cls.specialist)
-        cls.stale = make_person(None, cls.hospital, Function.ONCOLOGY_NURSE, "Oud", "Gegeven",
-                                last_verified_at=cls.long_ago())
-        cls.never = cls.contact_point(cls, "Nooit gecontroleerd")
+        cls.stale = make_person(
+            None,
+            cls.hospital,
+            Function.ONCOLOGY_NURSE,
+            "Oud",
+            "Gegeven",
+            last_verified_at=cls.long_ago(),
+        )
+        cls.never = cls.contact_point("Nooit gecontroleerd")
         cls.report = ContactReport.objects.create(
-            role=cls.role, reason=ReportReason.WRONG_PHONE, comment="geen gehoor",
+            role=cls.role,
+            reason=ReportReason.WRONG_PHONE,
+            comment="geen gehoor",
             reported_by=cls.gp,
         )
 
@@ -152,8 +192,12 @@ class WorklistTests(SchakelTestCase):
         self.assertEqual(self.client.get(reverse("directory:worklist")).status_code, 403)
         url = reverse("directory:verify", args=["role", self.stale.pk])
         self.assertEqual(self.client.post(url).status_code, 403)
-        self.assertEqual(self.client.post(reverse("directory:resolve", args=[self.report.pk]),
-                                          {"resolution": "x"}).status_code, 403)
+        self.assertEqual(
+            self.client.post(
+                reverse("directory:resolve", args=[self.report.pk]), {"resolution": "x"}
+            ).status_code,
+            403,
+        )
 
     def test_the_coordinator_marks_an_entry_verified(self):
         self.login(self.coordinator)
@@ -191,16 +235,28 @@ class WorklistTests(SchakelTestCase):
         self.coordinator.save()
         from django.contrib.auth.models import Permission
 
-        self.coordinator.user_permissions.set(Permission.objects.filter(content_type__app_label="directory"))
+        self.coordinator.user_permissions.set(
+            Permission.objects.filter(content_type__app_label="directory")
+        )
         self.login(self.coordinator)
         url = reverse("admin:directory_contactpoint_change", args=[self.never.pk])
         page = self.client.get(url)
         self.assertEqual(page.status_code, 200)
-        response = self.client.post(url, {
-            "organization": self.hospital.pk, "name": "Dagbehandeling", "phone": "088 000 00 00",
-            "hours": "24/7", "is_active": "on",
-        })
-        self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["adminform"].form.errors)
+        response = self.client.post(
+            url,
+            {
+                "organization": self.hospital.pk,
+                "name": "Dagbehandeling",
+                "phone": "088 000 00 00",
+                "hours": "24/7",
+                "is_active": "on",
+            },
+        )
+        self.assertEqual(
+            response.status_code,
+            302,
+            getattr(response, "context", None) and response.context["adminform"].form.errors,
+        )
         self.never.refresh_from_db()
         self.assertEqual(self.never.name, "Dagbehandeling")
         self.assertEqual(self.never.last_verified_by, self.coordinator)

@@ -15,34 +15,68 @@ FINDER = reverse("directory:finder")
 
 
 class FinderRankingTests(SchakelTestCase):
+    nurse: PractitionerRole
+    surgeon: PractitionerRole
+    pulmonologist: PractitionerRole
+    elsewhere: PractitionerRole
+    day_unit: ContactPoint
+    secretary: ContactPoint
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         # Specific: breast cancer + side effects.
         cls.nurse = make_person(
-            None, cls.hospital, Function.NURSE_SPECIALIST, "Hanna", "Linden", "van der",
-            title="verpleegkundig specialist mammacare", tumour_types=[cls.breast],
-            topics=[cls.side_effects], phone="088 123 45 67", hours="ma–vr 8:30–17:00",
+            None,
+            cls.hospital,
+            Function.NURSE_SPECIALIST,
+            "Hanna",
+            "Linden",
+            "van der",
+            title="verpleegkundig specialist mammacare",
+            tumour_types=[cls.breast],
+            topics=[cls.side_effects],
+            phone="088 123 45 67",
+            hours="ma–vr 8:30–17:00",
         )
         # Tumour team: breast cancer, another topic.
         cls.surgeon = make_person(
-            None, cls.hospital, Function.SURGEON, "Ivo", "Jansen",
-            tumour_types=[cls.breast], topics=[cls.results],
+            None,
+            cls.hospital,
+            Function.SURGEON,
+            "Ivo",
+            "Jansen",
+            tumour_types=[cls.breast],
+            topics=[cls.results],
         )
         # Another tumour type only: never shown for breast cancer.
         cls.pulmonologist = make_person(
-            None, cls.hospital, Function.PULMONOLOGIST, "Jet", "Meer", "van der",
-            tumour_types=[cls.lung], topics=[cls.side_effects],
+            None,
+            cls.hospital,
+            Function.PULMONOLOGIST,
+            "Jet",
+            "Meer",
+            "van der",
+            tumour_types=[cls.lung],
+            topics=[cls.side_effects],
         )
         # General contacts: no tumour type; one for the topic.
         cls.day_unit = cls.contact_point(
-            cls, "Oncologische dagbehandeling", topics=[cls.side_effects], always_available=True,
+            "Oncologische dagbehandeling",
+            topics=[cls.side_effects],
+            always_available=True,
         )
-        cls.secretary = cls.contact_point(cls, "Secretariaat oncologie")
+        cls.secretary = cls.contact_point("Secretariaat oncologie")
         # At another hospital: never shown.
         cls.elsewhere = make_person(
-            None, cls.other_hospital, Function.NURSE_SPECIALIST, "Kim", "Wit", "de",
-            tumour_types=[cls.breast], topics=[cls.side_effects],
+            None,
+            cls.other_hospital,
+            Function.NURSE_SPECIALIST,
+            "Kim",
+            "Wit",
+            "de",
+            tumour_types=[cls.breast],
+            topics=[cls.side_effects],
         )
 
     def levels(self, result):
@@ -61,7 +95,10 @@ class FinderRankingTests(SchakelTestCase):
             {
                 MatchLevel.SPECIFIC: [self.nurse.pk],
                 # Within a level, people by family name: Jansen before Smit.
-                MatchLevel.TUMOUR_TEAM: [self.surgeon.pk, self.specialist.practitioner.roles.get().pk],
+                MatchLevel.TUMOUR_TEAM: [
+                    self.surgeon.pk,
+                    self.specialist.practitioner.roles.get().pk,
+                ],
                 MatchLevel.GENERAL: [f"cp{self.day_unit.pk}", f"cp{self.secretary.pk}"],
             },
         )
@@ -73,8 +110,9 @@ class FinderRankingTests(SchakelTestCase):
         self.assertEqual(result.best_level, MatchLevel.TUMOUR_TEAM)
 
     def test_without_a_tumour_team_the_general_contacts_remain_topic_first(self):
-        result = find_contacts(self.hospital, self.lung.__class__.objects.get(code="hematologie"),
-                               self.side_effects)
+        result = find_contacts(
+            self.hospital, self.lung.__class__.objects.get(code="hematologie"), self.side_effects
+        )
         self.assertEqual(result.best_level, MatchLevel.GENERAL)
         general = self.levels(result)[MatchLevel.GENERAL]
         self.assertEqual(general, [f"cp{self.day_unit.pk}", f"cp{self.secretary.pk}"])
@@ -97,7 +135,11 @@ class FinderRankingTests(SchakelTestCase):
         self.login(self.gp)
         response = self.client.get(
             FINDER,
-            {"hospital": self.hospital.pk, "tumour_type": self.breast.pk, "topic": self.side_effects.pk},
+            {
+                "hospital": self.hospital.pk,
+                "tumour_type": self.breast.pk,
+                "topic": self.side_effects.pk,
+            },
         )
         self.assertContains(response, "Beste match: aanspreekpunten specifiek voor dit tumortype")
         self.assertContains(response, "Hanna van der Linden")
@@ -112,13 +154,16 @@ class FinderRankingTests(SchakelTestCase):
 
     def test_it_says_which_level_it_shows(self):
         self.login(self.gp)
-        response = self.client.get(FINDER, {"hospital": self.hospital.pk, "tumour_type": self.lung.pk})
+        response = self.client.get(
+            FINDER, {"hospital": self.hospital.pk, "tumour_type": self.lung.pk}
+        )
         self.assertContains(response, "Er is geen aanspreekpunt specifiek voor dit onderwerp")
 
     def test_htmx_gets_only_the_results(self):
         self.login(self.gp)
         response = self.client.get(
-            FINDER, {"hospital": self.hospital.pk, "tumour_type": self.breast.pk},
+            FINDER,
+            {"hospital": self.hospital.pk, "tumour_type": self.breast.pk},
             headers={"HX-Request": "true"},
         )
         self.assertNotContains(response, "<html")
@@ -147,8 +192,9 @@ class FinderQueryCountTests(SchakelTestCase):
             for i in range(n)
         )
         roles = PractitionerRole.objects.bulk_create(
-            PractitionerRole(practitioner=p, organization=self.hospital,
-                             function=Function.ONCOLOGY_NURSE)
+            PractitionerRole(
+                practitioner=p, organization=self.hospital, function=Function.ONCOLOGY_NURSE
+            )
             for p in people
         )
         through = PractitionerRole.tumour_types.through
@@ -157,7 +203,8 @@ class FinderQueryCountTests(SchakelTestCase):
         )
         topics = PractitionerRole.topics.through
         topics.objects.bulk_create(
-            topics(practitionerrole_id=r.pk, contacttopic_id=self.side_effects.pk) for r in roles[::3]
+            topics(practitionerrole_id=r.pk, contacttopic_id=self.side_effects.pk)
+            for r in roles[::3]
         )
         ContactPoint.objects.bulk_create(
             ContactPoint(organization=self.hospital, name=f"Balie {i}") for i in range(n // 10)
@@ -171,7 +218,11 @@ class FinderQueryCountTests(SchakelTestCase):
 
     def test_finder_and_organisation_page_query_counts_do_not_grow(self):
         self.login(self.gp)
-        params = {"hospital": self.hospital.pk, "tumour_type": self.breast.pk, "topic": self.side_effects.pk}
+        params = {
+            "hospital": self.hospital.pk,
+            "tumour_type": self.breast.pk,
+            "topic": self.side_effects.pk,
+        }
         org_page = reverse("directory:organization", args=[self.hospital.pk])
         self.add_contacts(10)
         small = (self.count_queries(FINDER, params), self.count_queries(org_page, {}))

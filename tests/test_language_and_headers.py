@@ -15,12 +15,16 @@ class LanguageTests(SchakelTestCase):
         self.assertContains(response, "Borstkanker")
 
     def test_an_english_browser_still_gets_dutch_until_the_user_chooses(self):
-        response = self.client.get(reverse("accounts:login"), headers={"Accept-Language": "en-US,en"})
+        response = self.client.get(
+            reverse("accounts:login"), headers={"Accept-Language": "en-US,en"}
+        )
         self.assertContains(response, "Inloggen bij Schakel")
 
     def test_switching_to_english_is_remembered_on_the_account(self):
         self.login(self.gp)
-        response = self.client.post(reverse("accounts:set_language"), {"language": "en", "next": FINDER})
+        response = self.client.post(
+            reverse("accounts:set_language"), {"language": "en", "next": FINDER}
+        )
         self.assertRedirects(response, FINDER, fetch_redirect_response=False)
         self.gp.refresh_from_db()
         self.assertEqual(self.gp.language, "en")
@@ -38,7 +42,10 @@ class LanguageTests(SchakelTestCase):
     def test_the_language_of_the_account_applies_at_login(self):
         self.gp.language = "en"
         self.gp.save()
-        response = self.client.post(reverse("accounts:login"), {"email": "gp@test.nl", "password": "correct horse battery staple"})
+        response = self.client.post(
+            reverse("accounts:login"),
+            {"email": "gp@test.nl", "password": "correct horse battery staple"},
+        )
         self.assertEqual(response.cookies["schakel_language"].value, "en")
 
 
@@ -62,6 +69,30 @@ class HeadersTests(SchakelTestCase):
     def test_the_layout_has_landmarks_and_a_skip_link(self):
         self.login(self.gp)
         response = self.client.get(FINDER)
-        for fragment in ('<a class="skip-link" href="#main">', "<nav ", '<main id="main"', "<footer",
-                         '<label for="id_hospital">'):
+        for fragment in (
+            '<a class="skip-link" href="#main">',
+            "<nav ",
+            '<main id="main"',
+            "<footer",
+            '<label for="id_hospital">',
+        ):
             self.assertContains(response, fragment)
+
+
+def test_every_interface_string_has_a_dutch_translation():
+    from babel.messages.pofile import read_po
+    from django.conf import settings
+
+    path = settings.LOCALE_PATHS[0] / "nl" / "LC_MESSAGES" / "django.po"
+    with open(path, "rb") as po_file:
+        catalog = read_po(po_file)
+    missing = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            "fuzzy" in message.flags
+            or not (message.string if isinstance(message.string, str) else all(message.string))
+        )
+    ]
+    assert missing == []

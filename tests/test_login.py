@@ -82,7 +82,9 @@ class LoginTests(SchakelTestCase):
         self.assertEqual(self.client.get(reverse("accounts:logout")).status_code, 405)
         response = self.client.post(reverse("accounts:logout"))
         self.assertRedirects(response, LOGIN, fetch_redirect_response=False)
-        self.assertTrue(AccessLogEntry.objects.filter(event=AccessEvent.LOGOUT, user=self.gp).exists())
+        self.assertTrue(
+            AccessLogEntry.objects.filter(event=AccessEvent.LOGOUT, user=self.gp).exists()
+        )
         self.assertEqual(self.client.get(reverse("directory:finder")).status_code, 302)
 
     def test_the_management_login_goes_through_schakels_login(self):

@@ -10,25 +10,25 @@ from schakel.core.env import Env
 
 def test_yes_no_values_are_read_strictly():
     env = Env({"A": "yes", "B": "0", "C": "maybe"})
-    assert env.bool("A", False) is True
-    assert env.bool("B", True) is False
-    assert env.bool("MISSING", True) is True
+    assert env.flag("A", False) is True
+    assert env.flag("B", True) is False
+    assert env.flag("MISSING", True) is True
     with pytest.raises(ImproperlyConfigured, match="C='maybe' is not a yes/no value"):
-        env.bool("C", False)
+        env.flag("C", False)
 
 
 def test_numbers_are_read_strictly():
     env = Env({"N": "12", "BAD": "12min", "SMALL": "0"})
-    assert env.int("N", 1) == 12
+    assert env.number("N", 1) == 12
     with pytest.raises(ImproperlyConfigured, match="not a whole number"):
-        env.int("BAD", 1)
+        env.number("BAD", 1)
     with pytest.raises(ImproperlyConfigured, match="minimum is 1"):
-        env.int("SMALL", 5, minimum=1)
+        env.number("SMALL", 5, minimum=1)
 
 
 def test_lists_and_choices():
     env = Env({"HOSTS": "a.nl, b.nl,,", "MODE": "fast"})
-    assert env.list("HOSTS", []) == ["a.nl", "b.nl"]
+    assert env.items("HOSTS", []) == ["a.nl", "b.nl"]
     with pytest.raises(ImproperlyConfigured, match="choose one of"):
         env.choice("MODE", "slow", ("slow", "careful"))
 

@@ -22,7 +22,9 @@ class TwoFactorTests(SchakelTestCase):
     def test_without_the_second_factor_every_page_asks_for_it(self):
         self.password_only(self.gp)
         response = self.client.get(FINDER)
-        self.assertRedirects(response, f"{VERIFY}?next=%2Fwegwijzer%2F", fetch_redirect_response=False)
+        self.assertRedirects(
+            response, f"{VERIFY}?next=%2Fwegwijzer%2F", fetch_redirect_response=False
+        )
         response = self.client.get("/beheer/")
         self.assertTrue(response["Location"].startswith(VERIFY))
 
@@ -62,7 +64,9 @@ class TwoFactorTests(SchakelTestCase):
         self.assertRedirects(response, FINDER, fetch_redirect_response=False)
         device.refresh_from_db()
         self.assertTrue(device.confirmed)
-        self.assertTrue(AccessLogEntry.objects.filter(event=AccessEvent.TWO_FACTOR_ENABLED).exists())
+        self.assertTrue(
+            AccessLogEntry.objects.filter(event=AccessEvent.TWO_FACTOR_ENABLED).exists()
+        )
         self.assertEqual(self.client.get(FINDER).status_code, 200)
 
     def test_enrolment_keeps_the_same_secret_across_page_loads(self):
@@ -82,7 +86,9 @@ class TwoFactorTests(SchakelTestCase):
         response = self.client.post(reverse("accounts:security"), {"action": "remove"})
         self.assertRedirects(response, SETUP, fetch_redirect_response=False)
         self.assertFalse(TOTPDevice.objects.filter(user=self.gp, confirmed=True).exists())
-        self.assertTrue(AccessLogEntry.objects.filter(event=AccessEvent.TWO_FACTOR_DISABLED).exists())
+        self.assertTrue(
+            AccessLogEntry.objects.filter(event=AccessEvent.TWO_FACTOR_DISABLED).exists()
+        )
         self.assertTrue(self.client.get(FINDER)["Location"].startswith(SETUP))
 
     @override_settings(SCHAKEL_TWO_FACTOR_OPTIONAL=True)

@@ -19,10 +19,10 @@ env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(env.str("SCHAKEL_VAR_DIR", str(PROJECT_DIR / "var")))
+VAR_DIR = Path(env.text("SCHAKEL_VAR_DIR", str(PROJECT_DIR / "var")))
 
-DEBUG = env.bool("DEBUG", False)
-SECRET_KEY = env.str("SECRET_KEY", "")
+DEBUG = env.flag("DEBUG", False)
+SECRET_KEY = env.text("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -31,9 +31,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000")
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env.text("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,7 +90,7 @@ TEMPLATES = [
 # writer writes, the busy timeout makes a second writer wait instead of failing, and IMMEDIATE
 # transactions take the write lock up front so read-then-write blocks (the audit hash chain)
 # cannot interleave.
-DATABASE_URL = env.str("DATABASE_URL", "")
+DATABASE_URL = env.text("DATABASE_URL", "")
 if DATABASE_URL:
     try:
         _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
@@ -105,7 +105,7 @@ if DATABASE_URL:
         )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "schakel.sqlite3"}
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "schakel.sqlite3")}
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -140,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Two factors are required for every user. Only a local development machine may relax this,
 # and only explicitly: the demo started by `make run` sets it.
-SCHAKEL_TWO_FACTOR_OPTIONAL = env.bool("SCHAKEL_TWO_FACTOR_OPTIONAL", False)
+SCHAKEL_TWO_FACTOR_OPTIONAL = env.flag("SCHAKEL_TWO_FACTOR_OPTIONAL", False)
 if SCHAKEL_TWO_FACTOR_OPTIONAL and not DEBUG:
     raise ImproperlyConfigured(
         "SCHAKEL_TWO_FACTOR_OPTIONAL is only allowed together with DEBUG=1 (the local demo); "
@@ -149,12 +149,12 @@ if SCHAKEL_TWO_FACTOR_OPTIONAL and not DEBUG:
 OTP_TOTP_ISSUER = "Schakel"
 
 # Lock an account for a while after repeated failed logins.
-SCHAKEL_LOGIN_MAX_FAILURES = env.int("SCHAKEL_LOGIN_MAX_FAILURES", 5, minimum=1)
-SCHAKEL_LOGIN_LOCKOUT_MINUTES = env.int("SCHAKEL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+SCHAKEL_LOGIN_MAX_FAILURES = env.number("SCHAKEL_LOGIN_MAX_FAILURES", 5, minimum=1)
+SCHAKEL_LOGIN_LOCKOUT_MINUTES = env.number("SCHAKEL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 
 # Idle timeout: the session cookie is renewed on every request and expires after this many
 # idle minutes.
-SESSION_COOKIE_AGE = env.int("SCHAKEL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_COOKIE_AGE = env.number("SCHAKEL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -167,11 +167,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.number("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env.bool("SECURE_PROXY_SSL_HEADER", False):
+    if env.flag("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Language and time ----------------------------------------------------------------------
@@ -186,7 +186,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = Path(env.text("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -199,20 +199,20 @@ STORAGES = {
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
-EMAIL_HOST = env.str("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = env.int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Schakel <noreply@schakel.invalid>")
+EMAIL_HOST = env.text("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env.number("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Schakel <noreply@schakel.invalid>")
 
 # --- Directory --------------------------------------------------------------------------------
 # An entry not verified for this many days appears on the coordinator's worklist.
-SCHAKEL_DIRECTORY_STALE_DAYS = env.int("SCHAKEL_DIRECTORY_STALE_DAYS", 183, minimum=1)
+SCHAKEL_DIRECTORY_STALE_DAYS = env.number("SCHAKEL_DIRECTORY_STALE_DAYS", 183, minimum=1)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
 }

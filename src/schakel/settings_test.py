@@ -9,11 +9,11 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
-from schakel.settings import *  # noqa: E402, F403
-from schakel.settings import STORAGES  # noqa: E402
+from schakel.settings import *  # noqa: F403
+from schakel.settings import STORAGES
 
 # Hashing strength is not under test; speed is.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

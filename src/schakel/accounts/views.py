@@ -118,9 +118,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     # The unconfirmed device is kept across page loads, so the QR code stays the same.
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name=_("Authenticator app"), confirmed=False
-        )
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -60,7 +60,7 @@ class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Access-log entries cannot be changed.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Access-log entries cannot be removed.")
 
 
@@ -132,9 +132,9 @@ class AccessLogEntry(models.Model):
             "occurred_at": self.occurred_at.isoformat(),
             "event": self.event,
             "outcome": self.outcome,
-            "user_id": self.user_id,  # type: ignore[attr-defined]
+            "user_id": self.user_id,
             "user_identifier": self.user_identifier,
-            "responsible_user_id": self.responsible_user_id,  # type: ignore[attr-defined]
+            "responsible_user_id": self.responsible_user_id,
             "role": self.role,
             "organisation": self.organisation,
             "patient_id": self.patient_id,

@@ -25,11 +25,11 @@ class Env:
         value = self.environ.get(name)
         return None if value is None else value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self._raw(name)
         return default if value is None or value == "" else value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -39,10 +39,11 @@ class Env:
         if lowered in _FALSE:
             return False
         raise ImproperlyConfigured(
-            f"{name}={value!r} is not a yes/no value; use one of 1, true, yes, on, 0, false, no, off."
+            f"{name}={value!r} is not a yes/no value; "
+            "use one of 1, true, yes, on, 0, false, no, off."
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def number(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self._raw(name)
         if value is None or value == "":
             return default
@@ -54,14 +55,14 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is too small; the minimum is {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:
             return default
         return [item.strip() for item in value.split(",") if item.strip()]
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
-        value = self.str(name, default)
+        value = self.text(name, default)
         if value not in choices:
             raise ImproperlyConfigured(
                 f"{name}={value!r} is not allowed; choose one of {', '.join(choices)}."

@@ -29,7 +29,7 @@ class BsnField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return normalise_bsn(text) if text else text
 
 
@@ -41,7 +41,7 @@ class _DigitsField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return clean_digits(text) if text else text
 
 

@@ -11,7 +11,9 @@ from django.shortcuts import render
 
 def is_htmx(request: HttpRequest) -> bool:
     """An htmx request that wants a part of the page (a boosted one wants the whole page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    )
 
 
 def render_page_or_fragment(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -49,26 +49,99 @@ PERSONAS = [
 
 ALWAYS_TREATED = ["borstkanker", "longkanker", "darmkanker", "prostaatkanker"]
 ROTATING = [
-    "urologisch", "slokdarm-maag", "hpb", "gynaecologisch", "hoofd-hals", "huidkanker",
-    "hematologie", "hersentumoren", "sarcomen", "schildklier",
+    "urologisch",
+    "slokdarm-maag",
+    "hpb",
+    "gynaecologisch",
+    "hoofd-hals",
+    "huidkanker",
+    "hematologie",
+    "hersentumoren",
+    "sarcomen",
+    "schildklier",
 ]
 
 # tumour type → (treating function, local title, nurse specialist title, outpatient clinic)
 TUMOUR_TEAMS: dict[str, tuple[Function, str, str, str]] = {
-    "borstkanker": (Function.SURGEON, "chirurg-oncoloog", "verpleegkundig specialist mammacare", "Mammapoli"),
-    "longkanker": (Function.PULMONOLOGIST, "longarts", "verpleegkundig specialist longoncologie", "Longpoli"),
-    "darmkanker": (Function.SURGEON, "gastro-intestinaal chirurg", "verpleegkundig specialist darmkanker", "Darmpoli"),
-    "prostaatkanker": (Function.UROLOGIST, "uroloog", "verpleegkundig specialist uro-oncologie", "Prostaatpoli"),
-    "urologisch": (Function.UROLOGIST, "uroloog", "verpleegkundig specialist uro-oncologie", "Uro-oncologiepoli"),
-    "slokdarm-maag": (Function.GASTROENTEROLOGIST, "maag-darm-leverarts", "verpleegkundig specialist slokdarm-maag", "MDL-poli"),
+    "borstkanker": (
+        Function.SURGEON,
+        "chirurg-oncoloog",
+        "verpleegkundig specialist mammacare",
+        "Mammapoli",
+    ),
+    "longkanker": (
+        Function.PULMONOLOGIST,
+        "longarts",
+        "verpleegkundig specialist longoncologie",
+        "Longpoli",
+    ),
+    "darmkanker": (
+        Function.SURGEON,
+        "gastro-intestinaal chirurg",
+        "verpleegkundig specialist darmkanker",
+        "Darmpoli",
+    ),
+    "prostaatkanker": (
+        Function.UROLOGIST,
+        "uroloog",
+        "verpleegkundig specialist uro-oncologie",
+        "Prostaatpoli",
+    ),
+    "urologisch": (
+        Function.UROLOGIST,
+        "uroloog",
+        "verpleegkundig specialist uro-oncologie",
+        "Uro-oncologiepoli",
+    ),
+    "slokdarm-maag": (
+        Function.GASTROENTEROLOGIST,
+        "maag-darm-leverarts",
+        "verpleegkundig specialist slokdarm-maag",
+        "MDL-poli",
+    ),
     "hpb": (Function.SURGEON, "HPB-chirurg", "verpleegkundig specialist HPB", "HPB-poli"),
-    "gynaecologisch": (Function.GYNAECOLOGIST, "gynaecoloog-oncoloog", "verpleegkundig specialist gynaecologische oncologie", "Gynaecologie-oncologiepoli"),
-    "hoofd-hals": (Function.SURGEON, "KNO-arts / hoofd-halschirurg", "verpleegkundig specialist hoofd-hals", "Hoofd-halspoli"),
-    "huidkanker": (Function.MEDICAL_ONCOLOGIST, "internist-oncoloog (melanoom)", "verpleegkundig specialist melanoom", "Melanoompoli"),
-    "hematologie": (Function.HAEMATOLOGIST, "hematoloog", "verpleegkundig specialist hematologie", "Hematologiepoli"),
-    "hersentumoren": (Function.MEDICAL_ONCOLOGIST, "neuro-oncoloog", "verpleegkundig specialist neuro-oncologie", "Neuro-oncologiepoli"),
-    "sarcomen": (Function.SURGEON, "chirurg-oncoloog (sarcomen)", "verpleegkundig specialist sarcomen", "Sarcomenpoli"),
-    "schildklier": (Function.SURGEON, "endocrien chirurg", "verpleegkundig specialist schildklier", "Schildklierpoli"),
+    "gynaecologisch": (
+        Function.GYNAECOLOGIST,
+        "gynaecoloog-oncoloog",
+        "verpleegkundig specialist gynaecologische oncologie",
+        "Gynaecologie-oncologiepoli",
+    ),
+    "hoofd-hals": (
+        Function.SURGEON,
+        "KNO-arts / hoofd-halschirurg",
+        "verpleegkundig specialist hoofd-hals",
+        "Hoofd-halspoli",
+    ),
+    "huidkanker": (
+        Function.MEDICAL_ONCOLOGIST,
+        "internist-oncoloog (melanoom)",
+        "verpleegkundig specialist melanoom",
+        "Melanoompoli",
+    ),
+    "hematologie": (
+        Function.HAEMATOLOGIST,
+        "hematoloog",
+        "verpleegkundig specialist hematologie",
+        "Hematologiepoli",
+    ),
+    "hersentumoren": (
+        Function.MEDICAL_ONCOLOGIST,
+        "neuro-oncoloog",
+        "verpleegkundig specialist neuro-oncologie",
+        "Neuro-oncologiepoli",
+    ),
+    "sarcomen": (
+        Function.SURGEON,
+        "chirurg-oncoloog (sarcomen)",
+        "verpleegkundig specialist sarcomen",
+        "Sarcomenpoli",
+    ),
+    "schildklier": (
+        Function.SURGEON,
+        "endocrien chirurg",
+        "verpleegkundig specialist schildklier",
+        "Schildklierpoli",
+    ),
 }
 
 HOURS = ["ma–vr 8:30–17:00", "ma–vr 9:00–16:30", "ma, di, do 8:30–17:00", "ma–do 9:00–17:00"]
@@ -107,6 +180,12 @@ class _Ids:
     def uzi(self) -> str:
         return f"{900000000 + self.next() * 13:09d}"
 
+    def postal_code(self) -> str:
+        letters = "ABCDEFGHJKLMNPRSTVWXZ"
+        return (
+            f"{self.rng.randrange(1000, 9999)} {self.rng.choice(letters)}{self.rng.choice(letters)}"
+        )
+
     def phone(self, area: str) -> str:
         number = self.rng.randrange(1000000, 9999999)
         return f"{area} {str(number)[:3]} {str(number)[3:5]} {str(number)[5:]}"
@@ -125,7 +204,7 @@ class _Builder:
         self.points: list[tuple[ContactPoint, list[str], list[str]]] = []
 
     # --- helpers ---------------------------------------------------------------------------
-    def verified_at(self) -> timezone.datetime | None:
+    def verified_at(self) -> datetime | None:
         roll = self.rng.random()
         if roll < 0.06:
             return None
@@ -262,8 +341,7 @@ class _Builder:
                     agb=self.ids.agb("06"),
                     ura=self.ids.ura(),
                     street=f"{self.rng.choice(names.STREETS)} {self.rng.randrange(1, 200)}",
-                    postal_code=f"{self.rng.randrange(1000, 9999)} {self.rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}"
-                    f"{self.rng.choice('ABCDEFGHJKLMNPRSTVWXZ')}",
+                    postal_code=self.ids.postal_code(),
                     city=place,
                     phone=self.ids.phone("088"),
                     last_verified_at=self.now - timedelta(days=self.rng.randrange(1, 120)),
@@ -304,66 +382,141 @@ class _Builder:
             area = "088"
             offset = index % len(ROTATING)
             codes = ALWAYS_TREATED + [ROTATING[(offset + k) % len(ROTATING)] for k in range(5)]
-            self.point(hospital, "Oncologische dagbehandeling", area=area,
-                       description="Chemo- en immunotherapie; vragen over bijwerkingen",
-                       topics=["bijwerkingen", "behandeling", "medicatie"])
-            self.point(hospital, "Spoedlijn oncologie", area=area, always=True,
-                       description="Acute problemen bij patiënten in behandeling",
-                       topics=["spoed", "bijwerkingen"])
-            self.point(hospital, "Secretariaat MDO oncologie", area=area,
-                       description="Aanmelden en inbreng voor het MDO", topics=["mdo-inbreng"])
-            self.point(hospital, "Polikliniek oncologie", area=area,
-                       description="Afspraken, uitslagen en verwijzingen",
-                       topics=["uitslagen", "verwijzing"])
+            self.point(
+                hospital,
+                "Oncologische dagbehandeling",
+                area=area,
+                description="Chemo- en immunotherapie; vragen over bijwerkingen",
+                topics=["bijwerkingen", "behandeling", "medicatie"],
+            )
+            self.point(
+                hospital,
+                "Spoedlijn oncologie",
+                area=area,
+                always=True,
+                description="Acute problemen bij patiënten in behandeling",
+                topics=["spoed", "bijwerkingen"],
+            )
+            self.point(
+                hospital,
+                "Secretariaat MDO oncologie",
+                area=area,
+                description="Aanmelden en inbreng voor het MDO",
+                topics=["mdo-inbreng"],
+            )
+            self.point(
+                hospital,
+                "Polikliniek oncologie",
+                area=area,
+                description="Afspraken, uitslagen en verwijzingen",
+                topics=["uitslagen", "verwijzing"],
+            )
             for role_function, title, topics in [
                 (Function.MDO_COORDINATOR, "MDO-coördinator oncologie", ["mdo-inbreng"]),
                 (Function.SECRETARY, "secretaresse oncologie", ["verwijzing", "uitslagen"]),
                 (Function.PALLIATIVE_CONSULTANT, "consulent palliatieve zorg", ["palliatief"]),
             ]:
-                self.role(self.person(), hospital, role_function, title=title, topics=topics,
-                          phone=self.ids.phone(area))
+                self.role(
+                    self.person(),
+                    hospital,
+                    role_function,
+                    title=title,
+                    topics=topics,
+                    phone=self.ids.phone(area),
+                )
             for code in codes:
                 treating, title, nurse_title, clinic = TUMOUR_TEAMS[code]
-                self.point(hospital, clinic, area=area, tumour_types=[code],
-                           topics=["behandeling", "uitslagen", "verwijzing"])
-                self.role(self.person(), hospital, treating, title=title, tumour_types=[code],
-                          topics=["behandeling", "uitslagen", "verwijzing", "mdo-inbreng"],
-                          phone=self.ids.phone(area), secure_messaging=self.rng.random() < 0.5)
-                oncologist = self.role(
-                    self.person(), hospital, Function.MEDICAL_ONCOLOGIST,
-                    title="internist-oncoloog", tumour_types=[code],
-                    topics=["behandeling", "medicatie", "palliatief"],
-                    phone=self.ids.phone(area), secure_messaging=True,
+                self.point(
+                    hospital,
+                    clinic,
+                    area=area,
+                    tumour_types=[code],
+                    topics=["behandeling", "uitslagen", "verwijzing"],
                 )
-                self.role(self.person(), hospital, Function.NURSE_SPECIALIST, title=nurse_title,
-                          tumour_types=[code],
-                          topics=["bijwerkingen", "behandeling", "nazorg", "psychosociaal",
-                                  "medicatie", "overdracht"],
-                          phone=self.ids.phone(area), secure_messaging=True)
+                self.role(
+                    self.person(),
+                    hospital,
+                    treating,
+                    title=title,
+                    tumour_types=[code],
+                    topics=["behandeling", "uitslagen", "verwijzing", "mdo-inbreng"],
+                    phone=self.ids.phone(area),
+                    secure_messaging=self.rng.random() < 0.5,
+                )
+                oncologist = self.role(
+                    self.person(),
+                    hospital,
+                    Function.MEDICAL_ONCOLOGIST,
+                    title="internist-oncoloog",
+                    tumour_types=[code],
+                    topics=["behandeling", "medicatie", "palliatief"],
+                    phone=self.ids.phone(area),
+                    secure_messaging=True,
+                )
+                self.role(
+                    self.person(),
+                    hospital,
+                    Function.NURSE_SPECIALIST,
+                    title=nurse_title,
+                    tumour_types=[code],
+                    topics=[
+                        "bijwerkingen",
+                        "behandeling",
+                        "nazorg",
+                        "psychosociaal",
+                        "medicatie",
+                        "overdracht",
+                    ],
+                    phone=self.ids.phone(area),
+                    secure_messaging=True,
+                )
                 if index == 0 and code == "borstkanker":
                     personas["specialist"] = oncologist
         for index, practice in enumerate(practices):
             for number in range(2):
-                gp = self.role(self.person(), practice, Function.GP, phone=self.ids.phone("010"),
-                               secure_messaging=True)
+                gp = self.role(
+                    self.person(),
+                    practice,
+                    Function.GP,
+                    phone=self.ids.phone("010"),
+                    secure_messaging=True,
+                )
                 if index == 0 and number == 0:
                     personas["huisarts"] = gp
-            poh = self.role(self.person(with_big=self.rng.random() < 0.5), practice,
-                            Function.POH_ONCOLOGY, title="POH oncologie",
-                            phone=self.ids.phone("010"))
+            poh = self.role(
+                self.person(with_big=self.rng.random() < 0.5),
+                practice,
+                Function.POH_ONCOLOGY,
+                title="POH oncologie",
+                phone=self.ids.phone("010"),
+            )
             if index == 0:
                 personas["poh"] = poh
         for number in range(4 * self.scale):
-            manager = self.role(self.person(), network, Function.CASE_MANAGER,
-                                title="netwerkcasemanager oncologie",
-                                topics=["behandeling", "overdracht", "psychosociaal"],
-                                phone=self.ids.phone("088"), secure_messaging=True)
+            manager = self.role(
+                self.person(),
+                network,
+                Function.CASE_MANAGER,
+                title="netwerkcasemanager oncologie",
+                topics=["behandeling", "overdracht", "psychosociaal"],
+                phone=self.ids.phone("088"),
+                secure_messaging=True,
+            )
             if number == 0:
                 personas["casemanager"] = manager
-        personas["coordinator"] = self.role(self.person(), network, Function.NETWORK_COORDINATOR,
-                                            title="netwerkcoördinator", phone=self.ids.phone("088"))
-        personas["privacy"] = self.role(self.person(with_big=False), network,
-                                        Function.PRIVACY_OFFICER, title="functionaris gegevensbescherming")
+        personas["coordinator"] = self.role(
+            self.person(),
+            network,
+            Function.NETWORK_COORDINATOR,
+            title="netwerkcoördinator",
+            phone=self.ids.phone("088"),
+        )
+        personas["privacy"] = self.role(
+            self.person(with_big=False),
+            network,
+            Function.PRIVACY_OFFICER,
+            title="functionaris gegevensbescherming",
+        )
         return personas
 
     def save_people(self) -> None:
@@ -374,25 +527,40 @@ class _Builder:
         ContactPoint.objects.bulk_create([p for p, _, _ in self.points], batch_size=1000)
         role_types, role_topics, point_types, point_topics = [], [], [], []
         for role, type_codes, topic_codes in self.roles:
-            role_types += [PractitionerRole.tumour_types.through(
-                practitionerrole_id=role.pk, tumourtype_id=self.tumour_types[c].pk) for c in type_codes]
-            role_topics += [PractitionerRole.topics.through(
-                practitionerrole_id=role.pk, contacttopic_id=self.topics[c].pk) for c in topic_codes]
+            role_types += [
+                PractitionerRole.tumour_types.through(
+                    practitionerrole_id=role.pk, tumourtype_id=self.tumour_types[c].pk
+                )
+                for c in type_codes
+            ]
+            role_topics += [
+                PractitionerRole.topics.through(
+                    practitionerrole_id=role.pk, contacttopic_id=self.topics[c].pk
+                )
+                for c in topic_codes
+            ]
         for point, type_codes, topic_codes in self.points:
-            point_types += [ContactPoint.tumour_types.through(
-                contactpoint_id=point.pk, tumourtype_id=self.tumour_types[c].pk) for c in type_codes]
-            point_topics += [ContactPoint.topics.through(
-                contactpoint_id=point.pk, contacttopic_id=self.topics[c].pk) for c in topic_codes]
-        for rows in (role_types, role_topics, point_types, point_topics):
-            if rows:
-                type(rows[0]).objects.bulk_create(rows, batch_size=2000)
+            point_types += [
+                ContactPoint.tumour_types.through(
+                    contactpoint_id=point.pk, tumourtype_id=self.tumour_types[c].pk
+                )
+                for c in type_codes
+            ]
+            point_topics += [
+                ContactPoint.topics.through(
+                    contactpoint_id=point.pk, contacttopic_id=self.topics[c].pk
+                )
+                for c in topic_codes
+            ]
+        PractitionerRole.tumour_types.through.objects.bulk_create(role_types, batch_size=2000)
+        PractitionerRole.topics.through.objects.bulk_create(role_topics, batch_size=2000)
+        ContactPoint.tumour_types.through.objects.bulk_create(point_types, batch_size=2000)
+        ContactPoint.topics.through.objects.bulk_create(point_topics, batch_size=2000)
 
     def accounts(self, persona_roles: dict[str, PractitionerRole]) -> None:
         password = make_password(DEMO_PASSWORD)
         coordinators = Group.objects.get_or_create(name="Netwerkcoördinatie")[0]
-        coordinators.permissions.set(
-            Permission.objects.filter(content_type__app_label="directory")
-        )
+        coordinators.permissions.set(Permission.objects.filter(content_type__app_label="directory"))
         privacy = Group.objects.get_or_create(name="Privacy")[0]
         privacy.permissions.set(
             Permission.objects.filter(content_type__app_label="audit", codename__startswith="view")

@@ -20,7 +20,7 @@ def active_roles(user: User | AnonymousUser) -> list[PractitionerRole]:
             .select_related("organization", "practitioner")
             .order_by("pk")
         )
-        user._schakel_roles = cached  # type: ignore[union-attr]
+        user._schakel_roles = cached  # type: ignore[attr-defined]  # a per-request cache
     return cached
 
 

@@ -1,4 +1,4 @@
-""""Wie benader ik waarvoor?": hospital + tumour type + topic → ranked contacts.
+""" "Wie benader ik waarvoor?": hospital + tumour type + topic → ranked contacts.
 
 Ranking, best first:
 
@@ -98,7 +98,10 @@ class FinderResult:
 
 
 def _annotate(
-    queryset: QuerySet, through: type, owner_field: str, tumour_type: TumourType | None,
+    queryset: QuerySet,
+    through: type,
+    owner_field: str,
+    tumour_type: TumourType | None,
     topic: ContactTopic | None,
 ) -> QuerySet:
     tumour_through = through.tumour_types.through  # type: ignore[attr-defined]

@@ -35,17 +35,13 @@ from schakel.directory.models import (
     ReportReason,
 )
 
-ENTRY_KINDS: dict[str, type[PractitionerRole] | type[ContactPoint]] = {
-    "role": PractitionerRole,
-    "point": ContactPoint,
-}
-
 
 def _get_entry(kind: str, pk: int) -> PractitionerRole | ContactPoint:
-    model = ENTRY_KINDS.get(kind)
-    if model is None:
-        raise Http404
-    return get_object_or_404(model, pk=pk)
+    if kind == "role":
+        return get_object_or_404(PractitionerRole, pk=pk)
+    if kind == "point":
+        return get_object_or_404(ContactPoint, pk=pk)
+    raise Http404
 
 
 def _user(request: HttpRequest) -> User:
@@ -56,7 +52,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 @login_required
 def finder(request: HttpRequest) -> HttpResponse:
-    """"Wie benader ik waarvoor?": pick a hospital, tumour type and topic; see whom to contact."""
+    """ "Wie benader ik waarvoor?": pick a hospital, tumour type and topic; see whom to contact."""
     form = FinderForm(request.GET or None)
     result = None
     if form.is_bound and form.is_valid():
@@ -236,4 +232,3 @@ def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Report closed."))
     return redirect("directory:worklist")
-

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,32 +14,137 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AccessLogEntry',
+            name="AccessLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(editable=False, unique=True, verbose_name='sequence')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='when')),
-                ('event', models.CharField(choices=[('create', 'create'), ('read', 'read'), ('update', 'update'), ('delete', 'delete'), ('search', 'search'), ('export', 'print or export'), ('emergency', 'emergency access'), ('login', 'login'), ('logout', 'logout'), ('2fa_check', 'second factor checked'), ('2fa_enabled', 'second factor enabled'), ('2fa_disabled', 'second factor removed')], max_length=20, verbose_name='event')),
-                ('outcome', models.CharField(choices=[('success', 'success'), ('failure', 'failure'), ('denied', 'denied')], max_length=10, verbose_name='outcome')),
-                ('user_identifier', models.CharField(blank=True, max_length=254, verbose_name='user identifier')),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('patient_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='patient')),
-                ('object_type', models.CharField(blank=True, max_length=60, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=60, verbose_name='object id')),
-                ('grounds', models.CharField(blank=True, choices=[('', 'not applicable'), ('care_relation', 'care relation'), ('consent', 'consent'), ('emergency', 'emergency access')], default='', max_length=20, verbose_name='grounds')),
-                ('source_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='source address')),
-                ('detail', models.CharField(blank=True, max_length=200, verbose_name='detail')),
-                ('previous_hash', models.CharField(editable=False, max_length=64, verbose_name='previous hash')),
-                ('entry_hash', models.CharField(editable=False, max_length=64, verbose_name='hash')),
-                ('responsible_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='on behalf of')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sequence",
+                    models.PositiveBigIntegerField(
+                        editable=False, unique=True, verbose_name="sequence"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="when")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("create", "create"),
+                            ("read", "read"),
+                            ("update", "update"),
+                            ("delete", "delete"),
+                            ("search", "search"),
+                            ("export", "print or export"),
+                            ("emergency", "emergency access"),
+                            ("login", "login"),
+                            ("logout", "logout"),
+                            ("2fa_check", "second factor checked"),
+                            ("2fa_enabled", "second factor enabled"),
+                            ("2fa_disabled", "second factor removed"),
+                        ],
+                        max_length=20,
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "success"),
+                            ("failure", "failure"),
+                            ("denied", "denied"),
+                        ],
+                        max_length=10,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "user_identifier",
+                    models.CharField(blank=True, max_length=254, verbose_name="user identifier"),
+                ),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="role")),
+                (
+                    "organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "patient_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="patient"
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=60, verbose_name="object type"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=60, verbose_name="object id"),
+                ),
+                (
+                    "grounds",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not applicable"),
+                            ("care_relation", "care relation"),
+                            ("consent", "consent"),
+                            ("emergency", "emergency access"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="grounds",
+                    ),
+                ),
+                (
+                    "source_address",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, verbose_name="source address"
+                    ),
+                ),
+                ("detail", models.CharField(blank=True, max_length=200, verbose_name="detail")),
+                (
+                    "previous_hash",
+                    models.CharField(editable=False, max_length=64, verbose_name="previous hash"),
+                ),
+                (
+                    "entry_hash",
+                    models.CharField(editable=False, max_length=64, verbose_name="hash"),
+                ),
+                (
+                    "responsible_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="on behalf of",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access-log entry',
-                'verbose_name_plural': 'access log',
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['user', 'occurred_at'], name='audit_user_when_idx')],
+                "verbose_name": "access-log entry",
+                "verbose_name_plural": "access log",
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(fields=["user", "occurred_at"], name="audit_user_when_idx")
+                ],
             },
         ),
     ]

@@ -13,7 +13,7 @@ register = template.Library()
 def accessible_widget(field: BoundField) -> SafeString:
     """Render a field's widget tied to its help text and errors for screen readers."""
     described_by = []
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:

@@ -25,6 +25,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo region created: {counts}."))
         else:
             self.stdout.write("Demo region already present; nothing changed.")
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for email, description in DemoSummary.logins():
             self.stdout.write(f"  {email:<28} {description}")
