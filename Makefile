@@ -1,5 +1,5 @@
 # Schakel: `make run` starts the demo, `make test` runs the test suite.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=1 SCHAKEL_TWO_FACTOR_OPTIONAL=1
 .PHONY: run test lint setup clean
 
 $(BIN)/schakel: pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found; set PYTHON=/path/to/python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from schakel.audit.actions import do_record_access
+from schakel.audit.actions import client_address, do_record_access
 from schakel.audit.models import (
     GENESIS_HASH,
     AccessEvent,
@@ -133,3 +133,26 @@ class AccessLogTests(SchakelTestCase):
     def test_the_log_never_stores_more_than_identifiers(self):
         field_names = {f.name for f in AccessLogEntry._meta.get_fields()}
         self.assertFalse({"bsn", "name", "birth_date", "data", "payload"} & field_names)
+
+
+class ClientAddressTests(SchakelTestCase):
+    def address(self, **meta: str) -> str | None:
+        request = RequestFactory().get("/")
+        request.META.update(meta)
+        return client_address(request)
+
+    def test_without_proxies_the_connection_address_counts_and_forwarded_is_ignored(self):
+        self.assertEqual(
+            self.address(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="6.6.6.6"), "10.0.0.5"
+        )
+
+    def test_behind_one_proxy_the_address_it_appended_counts(self):
+        with self.settings(SCHAKEL_TRUSTED_PROXIES=1):
+            forged_then_real = "6.6.6.6, 192.0.2.44"
+            self.assertEqual(
+                self.address(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forged_then_real),
+                "192.0.2.44",
+            )
+            self.assertIsNone(
+                self.address(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+            )

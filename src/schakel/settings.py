@@ -174,6 +174,10 @@ if not DEBUG:
     if env.flag("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many reverse proxies stand before Schakel; the access log takes the client's address
+# from X-Forwarded-For accordingly (0: use the connection's address).
+SCHAKEL_TRUSTED_PROXIES = env.number("SCHAKEL_TRUSTED_PROXIES", 0, minimum=0)
+
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

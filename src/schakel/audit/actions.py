@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,11 +22,22 @@ _CHAIN_LOCK_KEY = 7513
 def client_address(request: HttpRequest | None) -> str | None:
     """The address the request came from.
 
-    Behind a reverse proxy, configure it to set REMOTE_ADDR (e.g. gunicorn's
-    --forwarded-allow-ips); X-Forwarded-For is not trusted here because a client can forge it.
+    Behind N reverse proxies (``SCHAKEL_TRUSTED_PROXIES``), the client is the N-th address
+    from the right in X-Forwarded-For: each proxy appends the address it received from, and
+    anything further left was written by the client and may be forged.
     """
     if request is None:
         return None
+    proxies = settings.SCHAKEL_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                return None
     return request.META.get("REMOTE_ADDR") or None
 
 
