@@ -241,3 +241,12 @@ FINDER_QUERIES = 15
 # tumour types and topics prefetched (6); the user's roles for the navigation (1); the session
 # saved (3).
 ORGANISATION_QUERIES = 14
+
+
+class FinderWithoutTumourTypeTests(SchakelTestCase):
+    def test_the_hospital_alone_shows_general_contacts_and_asks_for_a_tumour_type(self):
+        self.contact_point("Spoedlijn oncologie", always_available=True)
+        self.login(self.gp)
+        response = self.client.get(FINDER, {"hospital": self.hospital.pk})
+        self.assertContains(response, "Kies een tumortype om de specifieke aanspreekpunten te zien")
+        self.assertContains(response, "Spoedlijn oncologie")
