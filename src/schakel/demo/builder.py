@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
@@ -157,6 +158,18 @@ class DemoSummary:
         return [(f"{local}@{DEMO_DOMAIN}", description) for local, description, _ in PERSONAS]
 
 
+Entry = TypeVar("Entry", PractitionerRole, ContactPoint)
+
+
+@dataclass
+class _Pending(Generic[Entry]):
+    """An entry waiting for its bulk insert, with the codes of its tumour types and topics."""
+
+    entry: Entry
+    tumour_types: list[str]
+    topics: list[str]
+
+
 class _Ids:
     """Unique, correctly shaped identifiers from counters."""
 
@@ -200,8 +213,8 @@ class _Builder:
         self.tumour_types = {t.code: t for t in TumourType.objects.all()}
         self.topics = {t.code: t for t in ContactTopic.objects.all()}
         self.practitioners: list[Practitioner] = []
-        self.roles: list[tuple[PractitionerRole, list[str], list[str]]] = []
-        self.points: list[tuple[ContactPoint, list[str], list[str]]] = []
+        self.roles: list[_Pending[PractitionerRole]] = []
+        self.points: list[_Pending[ContactPoint]] = []
 
     # --- helpers ---------------------------------------------------------------------------
     def verified_at(self) -> datetime | None:
@@ -249,7 +262,7 @@ class _Builder:
             secure_messaging=secure_messaging,
             last_verified_at=self.verified_at(),
         )
-        self.roles.append((role, tumour_types or [], topics or []))
+        self.roles.append(_Pending(role, tumour_types or [], topics or []))
         return role
 
     def point(
@@ -273,7 +286,7 @@ class _Builder:
             secure_messaging=not always,
             last_verified_at=self.verified_at(),
         )
-        self.points.append((point, tumour_types or [], topics or []))
+        self.points.append(_Pending(point, tumour_types or [], topics or []))
 
     # --- the region ------------------------------------------------------------------------
     def build(self) -> DemoSummary:
@@ -521,41 +534,31 @@ class _Builder:
 
     def save_people(self) -> None:
         Practitioner.objects.bulk_create(self.practitioners, batch_size=1000)
-        for role, _, _ in self.roles:
+        roles = [pending.entry for pending in self.roles]
+        for role in roles:
             role.practitioner_id = role.practitioner.pk
-        PractitionerRole.objects.bulk_create([r for r, _, _ in self.roles], batch_size=1000)
-        ContactPoint.objects.bulk_create([p for p, _, _ in self.points], batch_size=1000)
-        role_types, role_topics, point_types, point_topics = [], [], [], []
-        for role, type_codes, topic_codes in self.roles:
-            role_types += [
-                PractitionerRole.tumour_types.through(
-                    practitionerrole_id=role.pk, tumourtype_id=self.tumour_types[c].pk
+        PractitionerRole.objects.bulk_create(roles, batch_size=1000)
+        ContactPoint.objects.bulk_create(
+            [pending.entry for pending in self.points], batch_size=1000
+        )
+        # Tumour types and topics, straight into Django's many-to-many tables.
+        for model, owner, entries in (
+            (PractitionerRole, "practitionerrole", self.roles),
+            (ContactPoint, "contactpoint", self.points),
+        ):
+            for m2m_name, target, lookup in (
+                ("tumour_types", "tumourtype", self.tumour_types),
+                ("topics", "contacttopic", self.topics),
+            ):
+                through = getattr(model, m2m_name).through
+                through.objects.bulk_create(
+                    [
+                        through(**{f"{owner}_id": row.entry.pk, f"{target}_id": lookup[code].pk})
+                        for row in entries
+                        for code in getattr(row, m2m_name)
+                    ],
+                    batch_size=2000,
                 )
-                for c in type_codes
-            ]
-            role_topics += [
-                PractitionerRole.topics.through(
-                    practitionerrole_id=role.pk, contacttopic_id=self.topics[c].pk
-                )
-                for c in topic_codes
-            ]
-        for point, type_codes, topic_codes in self.points:
-            point_types += [
-                ContactPoint.tumour_types.through(
-                    contactpoint_id=point.pk, tumourtype_id=self.tumour_types[c].pk
-                )
-                for c in type_codes
-            ]
-            point_topics += [
-                ContactPoint.topics.through(
-                    contactpoint_id=point.pk, contacttopic_id=self.topics[c].pk
-                )
-                for c in topic_codes
-            ]
-        PractitionerRole.tumour_types.through.objects.bulk_create(role_types, batch_size=2000)
-        PractitionerRole.topics.through.objects.bulk_create(role_topics, batch_size=2000)
-        ContactPoint.tumour_types.through.objects.bulk_create(point_types, batch_size=2000)
-        ContactPoint.topics.through.objects.bulk_create(point_topics, batch_size=2000)
 
     def accounts(self, persona_roles: dict[str, PractitionerRole]) -> None:
         password = make_password(DEMO_PASSWORD)
@@ -582,7 +585,11 @@ class _Builder:
 
     def reports(self) -> None:
         gp_user = User.objects.get(email=f"huisarts@{DEMO_DOMAIN}")
-        hospital_roles = [r for r, _, _ in self.roles if r.function == Function.NURSE_SPECIALIST]
+        hospital_roles = [
+            p.entry
+            for p in self.roles
+            if getattr(p.entry, "function", "") == Function.NURSE_SPECIALIST
+        ]
         for role, reason, comment in [
             (hospital_roles[1], ReportReason.LEFT, "Werkt sinds de zomer niet meer op de poli."),
             (hospital_roles[5], ReportReason.WRONG_PHONE, "Nummer wordt niet opgenomen."),
