@@ -113,3 +113,32 @@ class DemoScaleTests(TestCase):
         )
         names = list(Organization.objects.values_list("name", flat=True))
         self.assertEqual(len(names), len(set(names)))
+
+
+class DemoPatientsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=StringIO())
+
+    def test_patients_have_valid_bsns_and_consent_in_every_state(self):
+        from schakel.core.identifiers import validate_bsn
+        from schakel.patients.models import Patient, Sharing
+
+        self.assertEqual(Patient.objects.count(), 200)
+        for bsn in Patient.objects.values_list("bsn", flat=True):
+            validate_bsn(bsn)
+        states = set(Patient.objects.values_list("sharing", flat=True))
+        self.assertEqual(states, {Sharing.PERMITTED, Sharing.NOT_ASKED, Sharing.OBJECTED})
+
+    def test_the_personas_see_their_own_patients_and_not_those_who_objected(self):
+        from schakel.patients.access import visible_patients
+        from schakel.patients.models import Sharing
+
+        gp = User.objects.get(email="huisarts@schakel.test")
+        seen = list(visible_patients(gp))
+        self.assertGreaterEqual(len(seen), 3)
+        self.assertNotIn(Sharing.OBJECTED, {p.sharing for p in seen})
+        for email in ("specialist@schakel.test", "casemanager@schakel.test"):
+            self.assertTrue(visible_patients(User.objects.get(email=email)).exists(), email)
+        for email in ("coordinator@schakel.test", "privacy@schakel.test"):
+            self.assertFalse(visible_patients(User.objects.get(email=email)).exists(), email)

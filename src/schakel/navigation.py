@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from schakel.directory.access import can_manage_directory
+from schakel.directory.access import can_manage_directory, has_function
+from schakel.directory.models import Function
+
+# Functions that care for patients (everyone but the coordinator and the privacy officer).
+CARE_FUNCTIONS = tuple(
+    f for f in Function if f not in (Function.NETWORK_COORDINATOR, Function.PRIVACY_OFFICER)
+)
 
 
 @dataclass(frozen=True)
@@ -23,12 +29,18 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    entries: list[tuple[str | Promise, str]] = [
+    entries: list[tuple[str | Promise, str]] = []
+    if has_function(user, *CARE_FUNCTIONS):
+        entries.append((_("My patients"), reverse("patients:list")))
+    entries += [
         (_("Whom to contact"), reverse("directory:finder")),
         (_("Organisations"), reverse("directory:organizations")),
     ]
     if can_manage_directory(user):
         entries.append((_("Directory worklist"), reverse("directory:worklist")))
+    if has_function(user, Function.PRIVACY_OFFICER):
+        entries.append((_("Access log"), reverse("patients:access_log")))
+        entries.append((_("Emergency access review"), reverse("patients:emergency_review")))
     if user.is_staff:
         entries.append((_("Management"), reverse("admin:index")))
     entries.append((_("Security"), reverse("accounts:security")))

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "schakel.accounts",
     "schakel.audit",
     "schakel.directory",
+    "schakel.patients",
     "schakel.demo",
 ]
 
@@ -213,6 +214,10 @@ DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Schakel <noreply@schakel.in
 # --- Directory --------------------------------------------------------------------------------
 # An entry not verified for this many days appears on the coordinator's worklist.
 SCHAKEL_DIRECTORY_STALE_DAYS = env.number("SCHAKEL_DIRECTORY_STALE_DAYS", 183, minimum=1)
+
+# --- Patients -----------------------------------------------------------------------------
+# How long a break-the-glass access lasts.
+SCHAKEL_EMERGENCY_ACCESS_HOURS = env.number("SCHAKEL_EMERGENCY_ACCESS_HOURS", 24, minimum=1)
 
 LOGGING = {
     "version": 1,

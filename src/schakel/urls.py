@@ -8,6 +8,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="directory:finder"), name="home"),
     path("account/", include("schakel.accounts.urls")),
     path("", include("schakel.directory.urls")),
+    path("", include("schakel.patients.urls")),
     # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
     path(
         "beheer/login/",

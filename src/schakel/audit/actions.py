@@ -52,6 +52,15 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def _chain_start() -> tuple[int, str]:
+    """Lock the chain and return the next sequence number and the hash to link to."""
+    _lock_chain()
+    last = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+    if last is None:
+        return 1, GENESIS_HASH
+    return last["sequence"] + 1, last["entry_hash"]
+
+
 @transaction.atomic
 def do_record_access(
     *,
@@ -73,11 +82,10 @@ def do_record_access(
 
     Call it inside the transaction of the change it records, so both are kept or neither.
     """
-    _lock_chain()
-    last = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+    sequence, previous_hash = _chain_start()
     entry = AccessLogEntry(
-        sequence=(last["sequence"] + 1) if last else 1,
-        previous_hash=last["entry_hash"] if last else GENESIS_HASH,
+        sequence=sequence,
+        previous_hash=previous_hash,
         occurred_at=timezone.now(),
         event=event,
         outcome=outcome,
@@ -96,3 +104,43 @@ def do_record_access(
     entry.entry_hash = entry.compute_hash()
     entry.save(force_insert=True)
     return entry
+
+
+@transaction.atomic
+def do_record_accesses(
+    *,
+    event: AccessEvent,
+    user: User,
+    request: HttpRequest | None,
+    role: str,
+    organisation: str,
+    object_type: str,
+    patients: list[tuple[int, Grounds]],
+) -> None:
+    """Append one successful entry per patient (a list page or search), in one insert."""
+    sequence, previous_hash = _chain_start()
+    now = timezone.now()
+    address = client_address(request)
+    entries = []
+    for patient_id, grounds in patients:
+        entry = AccessLogEntry(
+            sequence=sequence,
+            previous_hash=previous_hash,
+            occurred_at=now,
+            event=event,
+            outcome=Outcome.SUCCESS,
+            user=user,
+            user_identifier=user.email[:254],
+            role=role[:200],
+            organisation=organisation[:200],
+            patient_id=patient_id,
+            object_type=object_type,
+            object_id=str(patient_id),
+            grounds=grounds,
+            source_address=address,
+        )
+        entry.entry_hash = entry.compute_hash()
+        previous_hash = entry.entry_hash
+        sequence += 1
+        entries.append(entry)
+    AccessLogEntry.objects.bulk_create(entries)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.demo import names
+from schakel.demo.patients import build_demo_patients
 from schakel.directory.models import (
     ContactPoint,
     ContactReport,
@@ -329,6 +330,7 @@ class _Builder:
         self.save_people()
         self.accounts(persona_roles)
         self.reports()
+        patient_count = build_demo_patients(self.rng)
         return DemoSummary(
             created=True,
             counts={
@@ -337,6 +339,7 @@ class _Builder:
                 "practitioners": len(self.practitioners),
                 "practitioner roles": len(self.roles),
                 "contact points": len(self.points),
+                "patients": patient_count,
             },
         )
 

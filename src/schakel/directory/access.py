@@ -34,3 +34,11 @@ def can_manage_directory(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return bool(user.is_superuser) or has_function(user, Function.NETWORK_COORDINATOR)
+
+
+def acting_role(user: User | AnonymousUser, role_id: int | None = None) -> PractitionerRole | None:
+    """The role a user acts in: the one chosen (if it is theirs), else their first."""
+    roles = active_roles(user)
+    if role_id is not None:
+        return next((role for role in roles if role.pk == role_id), None)
+    return roles[0] if roles else None

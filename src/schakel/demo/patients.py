@@ -1,0 +1,104 @@
+"""Demo patients: fictional people with valid BSNs, care relations and consent in every state."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from schakel.core.identifiers import make_valid_bsn
+from schakel.demo import names
+from schakel.directory.models import (
+    Function,
+    Organization,
+    OrganizationKind,
+    PractitionerRole,
+    dutch_sort_key,
+)
+from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
+
+PATIENTS_PER_PRACTICE = 5
+
+
+def _bsns(start: int) -> Iterator[str]:
+    """Valid BSNs, counting up from ``start``."""
+    number = start
+    while True:
+        number += 1
+        bsn = make_valid_bsn(f"{number:08d}")
+        if bsn is not None:
+            yield bsn
+
+
+def build_demo_patients(rng: random.Random) -> int:
+    """Patients for every GP practice, recorded by a hospital, with a care team and a case
+    manager. Most consented to sharing; some were not asked yet, some objected."""
+    hospitals = list(Organization.objects.filter(kind=OrganizationKind.HOSPITAL).order_by("pk"))
+    practices = list(Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).order_by("pk"))
+    nurses: dict[int, list[PractitionerRole]] = {}
+    for role in PractitionerRole.objects.filter(
+        function__in=[Function.NURSE_SPECIALIST, Function.MEDICAL_ONCOLOGIST],
+        organization__kind=OrganizationKind.HOSPITAL,
+    ).order_by("pk"):
+        nurses.setdefault(role.organization_id, []).append(role)
+    gps = {
+        role.organization_id: role
+        for role in PractitionerRole.objects.filter(function=Function.GP).order_by("-pk")
+    }
+    case_managers = list(PractitionerRole.objects.filter(function=Function.CASE_MANAGER))
+    bsns = _bsns(30_000_000)
+    today = timezone.localdate()
+    patients: list[Patient] = []
+    for practice_index, practice in enumerate(practices):
+        for number in range(PATIENTS_PER_PRACTICE):
+            prefix, family = rng.choice(names.FAMILY_NAMES)
+            given = rng.choice(names.GIVEN_NAMES)
+            if practice_index == 0 and number == 3:
+                sharing = Sharing.OBJECTED  # the GP persona has a patient who objected
+            elif practice_index == 0 and number == 4:
+                sharing = Sharing.NOT_ASKED
+            else:
+                roll = rng.random()
+                sharing = (
+                    Sharing.PERMITTED
+                    if roll < 0.85
+                    else Sharing.NOT_ASKED
+                    if roll < 0.93
+                    else Sharing.OBJECTED
+                )
+            patients.append(
+                Patient(
+                    bsn=next(bsns),
+                    given_name=given,
+                    name_prefix=prefix,
+                    family_name=family,
+                    sort_name=dutch_sort_key(family, given),
+                    birth_date=date(today.year - rng.randrange(38, 92), 1, 1)
+                    + timedelta(days=rng.randrange(0, 365)),
+                    gender=rng.choice(["female", "male"]),
+                    phone=f"06 {rng.randrange(10000000, 99999999)}",
+                    city=practice.city,
+                    gp_practice=practice,
+                    general_practitioner=gps.get(practice.pk),
+                    recorded_by=rng.choice(hospitals),
+                    sharing=sharing,
+                )
+            )
+    Patient.objects.bulk_create(patients, batch_size=1000)
+    relations = []
+    for patient in patients:
+        team = nurses.get(patient.recorded_by_id, [])
+        for role in rng.sample(team, k=min(2, len(team))):
+            relations.append(CareRelation(patient=patient, role=role, kind=RelationKind.CARE_TEAM))
+        if case_managers:
+            relations.append(
+                CareRelation(
+                    patient=patient,
+                    role=rng.choice(case_managers),
+                    kind=RelationKind.CASE_MANAGER,
+                )
+            )
+    CareRelation.objects.bulk_create(relations, batch_size=2000)
+    return len(patients)

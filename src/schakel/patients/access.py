@@ -1,0 +1,185 @@
+"""The single access decision for patient data.
+
+A user sees a patient when one of their active roles has a care relation with the patient:
+
+- GP (or POH) at the patient's GP practice;
+- an active ``CareRelation`` (care team, case manager, treating specialist, MDO participant);
+- or an active emergency access (break-the-glass) of the user.
+
+and, for a care relation, the data may be shared with them: the patient consented to sharing,
+or the user's role is at the organisation that recorded the patient. An objection stops sharing
+at once. Emergency access passes the consent check and is marked as such in the access log.
+
+``visible_patients`` filters in the database (lists); ``get_patient_for_user`` serves one
+patient and writes the access-log entry. Outsiders get 404: no hint that the patient exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest
+
+from schakel.accounts.models import User
+from schakel.audit.actions import do_record_access, do_record_accesses
+from schakel.audit.models import AccessEvent, Grounds, Outcome
+from schakel.directory.access import active_roles
+from schakel.directory.models import Function, OrganizationKind, PractitionerRole
+from schakel.patients.models import CareRelation, EmergencyAccess, Patient, Sharing
+
+GP_FUNCTIONS = (Function.GP, Function.POH_ONCOLOGY)
+
+
+@dataclass(frozen=True)
+class PatientAccess:
+    """A patient the user may see, through which role, on what grounds, and whether to write."""
+
+    patient: Patient
+    role: PractitionerRole
+    grounds: Grounds
+    can_write: bool
+
+
+def _gp_practice_ids(roles: Sequence[PractitionerRole]) -> list[int]:
+    return [
+        role.organization_id
+        for role in roles
+        if role.function in GP_FUNCTIONS and role.organization.kind == OrganizationKind.GP_PRACTICE
+    ]
+
+
+def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
+    """The patients ``user`` may see, as one query (no Python loop over patients)."""
+    roles = active_roles(user)
+    if not roles or not isinstance(user, User):
+        return Patient.objects.none()
+    role_ids = [role.pk for role in roles]
+    organization_ids = {role.organization_id for role in roles}
+    has_relation = Exists(
+        CareRelation.objects.active().filter(patient=OuterRef("pk"), role_id__in=role_ids)
+    )
+    is_gp = Q(gp_practice_id__in=_gp_practice_ids(roles))
+    may_share = Q(sharing=Sharing.PERMITTED) | Q(recorded_by_id__in=organization_ids)
+    emergency = Exists(
+        EmergencyAccess.objects.active().filter(patient=OuterRef("pk"), user_id=user.pk)
+    )
+    regular = (Q(has_relation) | is_gp) & may_share
+    # The grounds ride along, so a list page can log each patient with its own grounds.
+    return Patient.objects.filter(regular | Q(emergency)).annotate(
+        access_grounds=Case(
+            When(
+                regular & Q(recorded_by_id__in=organization_ids), then=Value(Grounds.CARE_RELATION)
+            ),
+            When(regular, then=Value(Grounds.CONSENT)),
+            default=Value(Grounds.EMERGENCY),
+            output_field=CharField(),
+        )
+    )
+
+
+def _decide(user: User, patient: Patient) -> PatientAccess | None:
+    """Which role gives access to this one patient, and on what grounds (None: no access)."""
+    roles = active_roles(user)
+    organization_ids = {role.organization_id for role in roles}
+    within_organization = patient.recorded_by_id in organization_ids
+    if within_organization or patient.sharing == Sharing.PERMITTED:
+        grounds = Grounds.CARE_RELATION if within_organization else Grounds.CONSENT
+        gp_role = next(
+            (
+                role
+                for role in roles
+                if role.function in GP_FUNCTIONS and role.organization_id == patient.gp_practice_id
+            ),
+            None,
+        )
+        if gp_role is not None:
+            return PatientAccess(patient, gp_role, grounds, can_write=True)
+        relation = (
+            CareRelation.objects.active()
+            .filter(patient=patient, role__in=roles)
+            .select_related("role__organization", "role__practitioner")
+            .first()
+        )
+        if relation is not None:
+            return PatientAccess(patient, relation.role, grounds, can_write=True)
+    emergency = (
+        EmergencyAccess.objects.active()
+        .filter(patient=patient, user=user)
+        .select_related("role__organization", "role__practitioner")
+        .first()
+    )
+    if emergency is not None:
+        return PatientAccess(patient, emergency.role, Grounds.EMERGENCY, can_write=False)
+    return None
+
+
+def _describe(role: PractitionerRole) -> tuple[str, str]:
+    return str(role.function_label), role.organization.name
+
+
+def get_patient_for_user(
+    request: HttpRequest, pk: int | str, *, event: AccessEvent = AccessEvent.READ
+) -> PatientAccess:
+    """The patient, if ``request.user`` may see it; logs the access. 404 otherwise.
+
+    A refused attempt is logged too (outcome denied), without telling the user anything.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    try:
+        patient = Patient.objects.select_related("recorded_by", "gp_practice").get(pk=int(pk))
+    except (Patient.DoesNotExist, ValueError):
+        raise Http404 from None
+    access = _decide(user, patient)
+    if access is None:
+        do_record_access(
+            event=event,
+            outcome=Outcome.DENIED,
+            user=user,
+            request=request,
+            patient_id=patient.pk,
+            object_type="Patient",
+            object_id=patient.pk,
+        )
+        raise Http404
+    role, organisation = _describe(access.role)
+    do_record_access(
+        event=event,
+        outcome=Outcome.SUCCESS,
+        user=user,
+        request=request,
+        role=role,
+        organisation=organisation,
+        patient_id=patient.pk,
+        object_type="Patient",
+        object_id=patient.pk,
+        grounds=access.grounds,
+    )
+    return access
+
+
+def log_patients_listed(
+    request: HttpRequest, patients: Sequence[Patient], *, event: AccessEvent = AccessEvent.READ
+) -> None:
+    """Log that a list or search showed these patients: one entry per patient (NEN 7513).
+
+    ``patients`` come from ``visible_patients`` and carry their grounds.
+    """
+    user = request.user
+    if not isinstance(user, User) or not patients:
+        return
+    roles = active_roles(user)
+    role, organisation = _describe(roles[0]) if roles else ("", "")
+    do_record_accesses(
+        event=event,
+        user=user,
+        request=request,
+        role=role,
+        organisation=organisation,
+        object_type="Patient",
+        patients=[(p.pk, Grounds(p.access_grounds)) for p in patients],  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,201 @@
+"""Writes on patient data. Each action is one transaction with its access-log entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from schakel.accounts.models import User
+from schakel.audit.actions import do_record_access
+from schakel.audit.models import AccessEvent, Grounds, Outcome
+from schakel.core.identifiers import normalise_bsn
+from schakel.directory.models import PractitionerRole
+from schakel.patients.models import (
+    CareRelation,
+    Consent,
+    ConsentMethod,
+    EmergencyAccess,
+    Patient,
+    RelationKind,
+    Sharing,
+)
+
+
+class DuplicatePatientError(Exception):
+    """A patient with this BSN is already registered."""
+
+    def __init__(self, existing: Patient) -> None:
+        super().__init__(f"patient {existing.pk} has this BSN")
+        self.existing = existing
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the user, the role they act in, and the request (for the source address)."""
+
+    user: User
+    role: PractitionerRole
+    request: HttpRequest | None = None
+
+
+def _log(
+    actor: Actor,
+    event: AccessEvent,
+    patient: Patient,
+    *,
+    object_type: str = "Patient",
+    object_id: int | str = "",
+    grounds: Grounds = Grounds.CARE_RELATION,
+    detail: str = "",
+) -> None:
+    do_record_access(
+        event=event,
+        outcome=Outcome.SUCCESS,
+        user=actor.user,
+        request=actor.request,
+        role=str(actor.role.function_label),
+        organisation=actor.role.organization.name,
+        patient_id=patient.pk,
+        object_type=object_type,
+        object_id=object_id or patient.pk,
+        grounds=grounds,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def do_register_patient(*, actor: Actor, **fields: Any) -> Patient:
+    """Register a patient, recorded by the actor's organisation.
+
+    Raises ``DuplicatePatientError`` (with the existing record) when the BSN is known.
+    """
+    bsn = normalise_bsn(fields.pop("bsn"))
+    existing = Patient.objects.filter(bsn=bsn).first()
+    if existing is not None:
+        raise DuplicatePatientError(existing)
+    patient = Patient(bsn=bsn, recorded_by=actor.role.organization, **fields)
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError:
+        # Registered by someone else a moment ago.
+        raise DuplicatePatientError(Patient.objects.get(bsn=bsn)) from None
+    _log(actor, AccessEvent.CREATE, patient)
+    return patient
+
+
+@transaction.atomic
+def do_update_patient(patient: Patient, *, actor: Actor, **fields: Any) -> None:
+    """Change a patient's details (not the BSN, not the consent)."""
+    fields.pop("bsn", None)
+    fields.pop("sharing", None)
+    for name, value in fields.items():
+        setattr(patient, name, value)
+    patient.save()
+    _log(actor, AccessEvent.UPDATE, patient, detail=",".join(sorted(fields)))
+
+
+@transaction.atomic
+def do_record_consent(
+    patient: Patient, *, decision: Sharing, method: ConsentMethod, note: str = "", actor: Actor
+) -> Consent:
+    """Record the patient's consent or objection; it applies at once to every list and page."""
+    if decision not in (Sharing.PERMITTED, Sharing.OBJECTED):
+        raise ValueError(f"not a decision: {decision}")
+    consent = Consent.objects.create(
+        patient=patient,
+        decision=decision,
+        method=method,
+        note=note,
+        recorded_by=actor.user,
+        recorded_by_role=actor.role,
+    )
+    Patient.objects.filter(pk=patient.pk).update(sharing=decision, updated_at=timezone.now())
+    patient.sharing = decision
+    _log(
+        actor,
+        AccessEvent.UPDATE,
+        patient,
+        object_type="Consent",
+        object_id=consent.pk,
+        detail=f"sharing {decision}",
+    )
+    return consent
+
+
+@transaction.atomic
+def do_start_care_relation(
+    patient: Patient, role: PractitionerRole, *, kind: RelationKind, actor: Actor
+) -> CareRelation:
+    """Give a role a care relation with the patient (joining the care team, say).
+
+    An existing active relation of the same kind is kept rather than duplicated.
+    """
+    existing = CareRelation.objects.active().filter(patient=patient, role=role, kind=kind).first()
+    if existing is not None:
+        return existing
+    relation = CareRelation.objects.create(patient=patient, role=role, kind=kind)
+    _log(actor, AccessEvent.CREATE, patient, object_type="CareRelation", object_id=relation.pk)
+    return relation
+
+
+@transaction.atomic
+def do_end_care_relation(relation: CareRelation, *, actor: Actor) -> None:
+    """End a care relation now; the role loses access unless another relation remains."""
+    if relation.ended_at is not None:
+        return
+    relation.ended_at = timezone.now()
+    relation.save(update_fields=["ended_at", "updated_at"])
+    _log(
+        actor,
+        AccessEvent.UPDATE,
+        relation.patient,
+        object_type="CareRelation",
+        object_id=relation.pk,
+        detail="ended",
+    )
+
+
+@transaction.atomic
+def do_start_emergency_access(patient: Patient, *, reason: str, actor: Actor) -> EmergencyAccess:
+    """Break the glass: access for a stated reason, expiring after a set time, logged as such."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValueError("an emergency access needs a reason")
+    now = timezone.now()
+    access = EmergencyAccess.objects.create(
+        patient=patient,
+        user=actor.user,
+        role=actor.role,
+        reason=reason,
+        started_at=now,
+        expires_at=now + timedelta(hours=settings.SCHAKEL_EMERGENCY_ACCESS_HOURS),
+    )
+    do_record_access(
+        event=AccessEvent.EMERGENCY_ACCESS,
+        outcome=Outcome.SUCCESS,
+        user=actor.user,
+        request=actor.request,
+        role=str(actor.role.function_label),
+        organisation=actor.role.organization.name,
+        patient_id=patient.pk,
+        object_type="EmergencyAccess",
+        object_id=access.pk,
+        grounds=Grounds.EMERGENCY,
+    )
+    return access
+
+
+@transaction.atomic
+def do_review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: User) -> None:
+    """The privacy officer reviews a break-the-glass access."""
+    access.reviewed_at = timezone.now()
+    access.reviewed_by = acting_user
+    access.review_note = note
+    access.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from schakel.patients import privacy, views
+
+app_name = "patients"
+
+urlpatterns = [
+    path("patienten/", views.patient_list, name="list"),
+    path("patienten/nieuw/", views.register, name="register"),
+    path("patienten/noodtoegang/", views.emergency_access, name="emergency"),
+    path("patienten/<int:pk>/", views.detail, name="detail"),
+    path("patienten/<int:pk>/toestemming/", views.record_consent, name="consent"),
+    path("privacy/toegangslog/", privacy.access_log, name="access_log"),
+    path("privacy/noodtoegang/", privacy.emergency_review, name="emergency_review"),
+    path("privacy/noodtoegang/<int:pk>/", privacy.review_emergency, name="review_emergency"),
+    path("privacy/patienten/<int:pk>/rapport/", privacy.patient_report, name="access_report"),
+]
