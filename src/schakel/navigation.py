@@ -31,7 +31,9 @@ def items_for(request: HttpRequest) -> list[NavItem]:
         return []
     entries: list[tuple[str | Promise, str]] = []
     if has_function(user, *CARE_FUNCTIONS):
-        entries.append((_("My patients"), reverse("patients:list")))
+        entries.append((_("My patients with cancer"), reverse("pathways:list")))
+        entries.append((_("Tasks"), reverse("pathways:worklist")))
+        entries.append((_("Patients"), reverse("patients:list")))
     entries += [
         (_("Whom to contact"), reverse("directory:finder")),
         (_("Organisations"), reverse("directory:organizations")),

@@ -43,12 +43,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
+    "django_tasks",
+    "django_tasks_db",
     "django_otp.plugins.otp_totp",
     "schakel.core",
     "schakel.accounts",
     "schakel.audit",
     "schakel.directory",
     "schakel.patients",
+    "schakel.pathways",
     "schakel.demo",
 ]
 
@@ -214,6 +217,17 @@ DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "Schakel <noreply@schakel.in
 # --- Directory --------------------------------------------------------------------------------
 # An entry not verified for this many days appears on the coordinator's worklist.
 SCHAKEL_DIRECTORY_STALE_DAYS = env.number("SCHAKEL_DIRECTORY_STALE_DAYS", 183, minimum=1)
+
+# --- Background jobs ------------------------------------------------------------------------
+# Jobs wait in the database; `schakel worker` runs them (any number of workers).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# (job, every N seconds): enqueued once per period by whichever worker comes first.
+SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
+    (
+        "schakel.pathways.jobs.evaluate_all_signals",
+        env.number("SCHAKEL_SIGNAL_MINUTES", 15, minimum=1) * 60,
+    ),
+]
 
 # --- Patients -----------------------------------------------------------------------------
 # How long a break-the-glass access lasts.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("schakel.accounts.urls")),
     path("", include("schakel.directory.urls")),
     path("", include("schakel.patients.urls")),
+    path("", include("schakel.pathways.urls")),
     # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
     path(
         "beheer/login/",

@@ -14,3 +14,25 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job in one time slot.
+
+    Every worker runs the scheduler; the unique constraint lets exactly one of them enqueue the
+    job for a slot, so any number of workers share one schedule.
+    """
+
+    job = models.CharField(_("job"), max_length=200)
+    slot = models.BigIntegerField(_("slot"))
+    enqueued_at = models.DateTimeField(_("enqueued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="core_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.slot}"

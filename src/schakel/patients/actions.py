@@ -37,23 +37,27 @@ class DuplicatePatientError(Exception):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: the user, the role they act in, and the request (for the source address)."""
+    """Who acts: the user, the role they act in, on what grounds, and the request (its address).
+
+    Views build it from the ``PatientAccess`` the access helper returned.
+    """
 
     user: User
     role: PractitionerRole
     request: HttpRequest | None = None
+    grounds: Grounds = Grounds.CARE_RELATION
 
 
-def _log(
+def log_patient_change(
     actor: Actor,
-    event: AccessEvent,
     patient: Patient,
+    event: AccessEvent,
     *,
     object_type: str = "Patient",
     object_id: int | str = "",
-    grounds: Grounds = Grounds.CARE_RELATION,
     detail: str = "",
 ) -> None:
+    """The access-log entry for a write on a patient's data, inside the action's transaction."""
     do_record_access(
         event=event,
         outcome=Outcome.SUCCESS,
@@ -64,7 +68,7 @@ def _log(
         patient_id=patient.pk,
         object_type=object_type,
         object_id=object_id or patient.pk,
-        grounds=grounds,
+        grounds=actor.grounds,
         detail=detail,
     )
 
@@ -86,7 +90,7 @@ def do_register_patient(*, actor: Actor, **fields: Any) -> Patient:
     except IntegrityError:
         # Registered by someone else a moment ago.
         raise DuplicatePatientError(Patient.objects.get(bsn=bsn)) from None
-    _log(actor, AccessEvent.CREATE, patient)
+    log_patient_change(actor, patient, AccessEvent.CREATE)
     return patient
 
 
@@ -98,7 +102,7 @@ def do_update_patient(patient: Patient, *, actor: Actor, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(patient, name, value)
     patient.save()
-    _log(actor, AccessEvent.UPDATE, patient, detail=",".join(sorted(fields)))
+    log_patient_change(actor, patient, AccessEvent.UPDATE, detail=",".join(sorted(fields)))
 
 
 @transaction.atomic
@@ -118,10 +122,10 @@ def do_record_consent(
     )
     Patient.objects.filter(pk=patient.pk).update(sharing=decision, updated_at=timezone.now())
     patient.sharing = decision
-    _log(
+    log_patient_change(
         actor,
-        AccessEvent.UPDATE,
         patient,
+        AccessEvent.UPDATE,
         object_type="Consent",
         object_id=consent.pk,
         detail=f"sharing {decision}",
@@ -141,7 +145,9 @@ def do_start_care_relation(
     if existing is not None:
         return existing
     relation = CareRelation.objects.create(patient=patient, role=role, kind=kind)
-    _log(actor, AccessEvent.CREATE, patient, object_type="CareRelation", object_id=relation.pk)
+    log_patient_change(
+        actor, patient, AccessEvent.CREATE, object_type="CareRelation", object_id=relation.pk
+    )
     return relation
 
 
@@ -152,10 +158,10 @@ def do_end_care_relation(relation: CareRelation, *, actor: Actor) -> None:
         return
     relation.ended_at = timezone.now()
     relation.save(update_fields=["ended_at", "updated_at"])
-    _log(
+    log_patient_change(
         actor,
-        AccessEvent.UPDATE,
         relation.patient,
+        AccessEvent.UPDATE,
         object_type="CareRelation",
         object_id=relation.pk,
         detail="ended",

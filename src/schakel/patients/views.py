@@ -121,7 +121,9 @@ def record_consent(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose consent or objection, and how it was given."))
         return redirect(access.patient)
-    actor = Actor(user=_actor(request).user, role=access.role, request=request)
+    actor = Actor(
+        user=_actor(request).user, role=access.role, request=request, grounds=access.grounds
+    )
     do_record_consent(
         access.patient,
         decision=Sharing(form.cleaned_data["decision"]),

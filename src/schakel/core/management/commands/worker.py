@@ -1,0 +1,25 @@
+"""``schakel worker``: run background jobs from the database queue, and the schedule.
+
+Start as many as you like, on any machines, against the same PostgreSQL database: each job is
+claimed by one worker, and each periodic run is enqueued by one scheduler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from schakel.core.scheduler import SchedulerThread
+
+
+class Command(DbWorkerCommand):
+    help = "Run background jobs (database queue) and enqueue the periodic ones."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        scheduler = SchedulerThread()
+        scheduler.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            scheduler.stopped.set()

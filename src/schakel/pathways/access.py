@@ -1,0 +1,50 @@
+"""Access to pathways follows access to their patient (``patients.access``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from schakel.accounts.models import User
+from schakel.audit.models import AccessEvent
+from schakel.pathways.models import CarePathway
+from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patients
+
+
+@dataclass(frozen=True)
+class PathwayAccess:
+    pathway: CarePathway
+    patient_access: PatientAccess
+
+    @property
+    def can_write(self) -> bool:
+        return self.patient_access.can_write
+
+
+def visible_pathways(user: User | AnonymousUser) -> QuerySet[CarePathway]:
+    """Pathways of the patients the user may see, annotated with the grounds (one query)."""
+    patients = visible_patients(user)
+    return CarePathway.objects.filter(patient__in=patients.values("pk"))
+
+
+def get_pathway_for_user(
+    request: HttpRequest, pk: int | str, *, event: AccessEvent = AccessEvent.READ
+) -> PathwayAccess:
+    """The pathway, if the user may see its patient (logged); 404 otherwise."""
+    try:
+        patient_id = CarePathway.objects.values_list("patient_id", flat=True).get(pk=int(pk))
+    except (CarePathway.DoesNotExist, ValueError):
+        raise Http404 from None
+    patient_access = get_patient_for_user(request, patient_id, event=event)
+    pathway = CarePathway.objects.select_related(
+        "patient",
+        "tumour_type",
+        "case_manager__practitioner",
+        "case_manager__organization",
+        "general_practitioner__practitioner",
+        "general_practitioner__organization",
+    ).get(pk=int(pk))
+    return PathwayAccess(pathway, patient_access)

@@ -1,0 +1,213 @@
+"""Forms of the pathway pages."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schakel.directory.models import (
+    Function,
+    Organization,
+    OrganizationKind,
+    PractitionerRole,
+    TumourType,
+)
+from schakel.pathways.models import CarePathway, ClosedReason, EventKind, Modality, Phase
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def hospitals() -> Any:
+    return Organization.objects.filter(kind=OrganizationKind.HOSPITAL, is_active=True)
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.practitioner.sorted_name} – {obj.function_label}, {obj.organization}"
+
+
+class StartPathwayForm(forms.Form):
+    tumour_type = forms.ModelChoiceField(label=_("Tumour type"), queryset=TumourType.objects.all())
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[c for c in Phase.choices if c[0] != Phase.CLOSED]
+    )
+    hospital = forms.ModelChoiceField(label=_("Main treating hospital"), queryset=hospitals())
+    specialist = RoleChoiceField(
+        label=_("Responsible specialist"),
+        required=False,
+        queryset=PractitionerRole.objects.active()
+        .filter(organization__kind=OrganizationKind.HOSPITAL)
+        .exclude(function__in=[Function.SECRETARY, Function.PRIVACY_OFFICER])
+        .select_related("practitioner", "organization"),
+    )
+    case_manager = RoleChoiceField(
+        label=_("Network case manager"),
+        required=False,
+        queryset=PractitionerRole.objects.active()
+        .filter(function=Function.CASE_MANAGER)
+        .select_related("practitioner", "organization"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        specialist, hospital = cleaned.get("specialist"), cleaned.get("hospital")
+        if specialist and hospital and specialist.organization_id != hospital.pk:
+            self.add_error("specialist", _("Choose a specialist of the main treating hospital."))
+        return cleaned
+
+
+# Which fields each event kind needs, beside the time.
+EVENT_NEEDS: dict[str, set[str]] = {
+    EventKind.REFERRAL: {"to_organization"},
+    EventKind.DIAGNOSIS: {"organization"},
+    EventKind.MDO: {"organization"},
+    EventKind.TREATMENT_START: {"organization", "modality"},
+    EventKind.TREATMENT_END: {"organization", "modality"},
+    EventKind.TRANSFER: {"organization", "to_organization"},
+    EventKind.ARRIVAL: {"organization"},
+    EventKind.ADMISSION: {"organization"},
+    EventKind.DISCHARGE: {"organization"},
+    EventKind.COMPLICATION: set(),
+    EventKind.HANDOVER: {"organization", "to_organization"},
+    EventKind.DEATH: set(),
+    EventKind.NOTE: {"summary"},
+}
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=EventKind.choices)
+    occurred_at = forms.DateTimeField(
+        label=_("When"), widget=DateTimeInput, required=False, help_text=_("Empty: now.")
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Where (organisation)"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+    )
+    to_organization = forms.ModelChoiceField(
+        label=_("To (organisation)"),
+        queryset=Organization.objects.filter(is_active=True),
+        required=False,
+    )
+    modality = forms.ChoiceField(
+        label=_("Treatment"), choices=[("", "–"), *Modality.choices], required=False
+    )
+    summary = forms.CharField(label=_("Short summary"), max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind = cleaned.get("kind")
+        for name in EVENT_NEEDS.get(kind or "", set()):
+            if not cleaned.get(name):
+                self.add_error(name, _("This kind of event needs this field."))
+        when = cleaned.get("occurred_at")
+        if when and when > timezone.now() + timedelta(minutes=5):
+            self.add_error("occurred_at", _("An event cannot lie in the future."))
+        return cleaned
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Next step"), max_length=200)
+    owner = forms.ChoiceField(label=_("Who is aan zet"))
+    due_on = forms.DateField(label=_("Before"), widget=DateInput)
+    description = forms.CharField(
+        label=_("Explanation (optional)"), max_length=1000, required=False
+    )
+
+    def __init__(self, pathway: CarePathway, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pathway = pathway
+        self.owners = owner_options(pathway)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)  # noqa: S101
+        owner.choices = [(key, label) for key, (label, _r, _t) in self.owners.items()]
+
+    def clean_due_on(self) -> Any:
+        due = self.cleaned_data["due_on"]
+        if due < timezone.localdate():
+            raise forms.ValidationError(_("The deadline lies in the past."))
+        return due
+
+    def due_at(self) -> datetime:
+        return datetime.combine(
+            self.cleaned_data["due_on"], time(17, 0), tzinfo=timezone.get_current_timezone()
+        )
+
+    def owner_objects(self) -> tuple[PractitionerRole | None, Organization | None]:
+        _label, role, team = self.owners[self.cleaned_data["owner"]]
+        return role, team
+
+
+def owner_options(
+    pathway: CarePathway,
+) -> dict[str, tuple[str, PractitionerRole | None, Organization | None]]:
+    """Who can be aan zet: the care team, the GP, the case manager, or a whole team."""
+    options: dict[str, tuple[str, PractitionerRole | None, Organization | None]] = {}
+    people = [
+        m.role
+        for m in pathway.team.filter(until__isnull=True).select_related(
+            "role__practitioner", "role__organization"
+        )
+    ]
+    for role in (pathway.general_practitioner, pathway.case_manager, *people):
+        if role is not None:
+            options[f"role:{role.pk}"] = (
+                f"{role.practitioner.full_name} ({role.function_label})",
+                role,
+                None,
+            )
+    teams = [
+        h.hospital for h in pathway.hospitals.filter(until__isnull=True).select_related("hospital")
+    ]
+    if pathway.patient.gp_practice is not None:
+        teams.append(pathway.patient.gp_practice)
+    for team in teams:
+        options[f"team:{team.pk}"] = (str(_("Team: %(name)s") % {"name": team}), None, team)
+    return options
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    closed_reason = forms.ChoiceField(
+        label=_("Closed because"), choices=[("", "–"), *ClosedReason.choices], required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("phase") == Phase.CLOSED and not cleaned.get("closed_reason"):
+            self.add_error("closed_reason", _("Say why the pathway is closed."))
+        return cleaned
+
+
+class TeamMemberForm(forms.Form):
+    role = RoleChoiceField(
+        label=_("Person"),
+        queryset=PractitionerRole.objects.active()
+        .exclude(function__in=[Function.NETWORK_COORDINATOR, Function.PRIVACY_OFFICER])
+        .select_related("practitioner", "organization"),
+    )
+    responsibility = forms.CharField(
+        label=_("Responsibility (optional)"), max_length=120, required=False
+    )
+
+
+class PathwayFilterForm(forms.Form):
+    phase = forms.ChoiceField(
+        label=_("Phase"), choices=[("", _("All open phases")), *Phase.choices], required=False
+    )
+    signals = forms.BooleanField(label=_("Only with open signals"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("name", _("name")), ("phase", _("phase")), ("updated", _("last change"))],
+        required=False,
+    )

@@ -1,0 +1,222 @@
+"""Signals: rules that find pathways at risk of losing their patient, evaluated set-based.
+
+Each rule is a queryset of the open pathways it currently matches; evaluation is, per rule, one
+query for the matches, one insert of new signals and one update that resolves the signals
+whose cause is gone. No Python loop runs per pathway. Thresholds (days) come from
+``SignalThreshold``, per phase where the rule is phase-dependent.
+
+(These are Schakel's signals about patients, not Django's signal dispatcher.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from schakel.pathways.models import (
+    OPEN_TASK_STATUSES,
+    CarePathway,
+    EventKind,
+    PathwayEvent,
+    Phase,
+    Signal,
+    SignalRule,
+    SignalThreshold,
+    Task,
+)
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """Why a rule fired and what to do, in plain words for the people aan zet."""
+
+    why: str | Promise
+    what_to_do: str | Promise
+
+
+TEXTS: dict[str, RuleText] = {
+    SignalRule.NOBODY_AAN_ZET: RuleText(
+        _("Nobody is aan zet on this pathway: there is no open task."),
+        _("Agree who takes the next step and create a task for them."),
+    ),
+    SignalRule.TASK_OVERDUE: RuleText(
+        _("A task on this pathway is past its deadline."),
+        _("Contact the owner of the task, or its escalation contact."),
+    ),
+    SignalRule.TRANSFER_WITHOUT_ARRIVAL: RuleText(
+        _("The patient was transferred, but the receiving hospital has not recorded arrival."),
+        _("Check with the receiving hospital whether the patient arrived and is expected."),
+    ),
+    SignalRule.TREATMENT_END_WITHOUT_HANDOVER: RuleText(
+        _("Treatment ended, but no handover to the GP has been recorded."),
+        _("Ask the treating hospital to hand over to the GP, with the aftercare plan."),
+    ),
+    SignalRule.SILENCE: RuleText(
+        _("Nothing has been recorded on this pathway for longer than this phase allows."),
+        _("Check where the patient is and record what is happening."),
+    ),
+    SignalRule.DECEASED_OPEN: RuleText(
+        _("The patient has died, but the pathway is still open."),
+        _("Close the pathway, and cancel any remaining tasks and appointments."),
+    ),
+}
+
+
+def _thresholds() -> dict[tuple[str, str], int]:
+    return {(t.rule, t.phase): t.days for t in SignalThreshold.objects.all()}
+
+
+def _days(thresholds: dict[tuple[str, str], int], rule: str, phase: str = "") -> int | None:
+    return thresholds.get((rule, phase), thresholds.get((rule, "")))
+
+
+def _open() -> QuerySet[CarePathway]:
+    return CarePathway.objects.exclude(phase=Phase.CLOSED)
+
+
+def _nobody_aan_zet(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
+    days = _days(t, SignalRule.NOBODY_AAN_ZET)
+    if days is None:
+        return None
+    since = now - timedelta(days=days)
+    open_task = Task.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
+    recent_task = Task.objects.filter(pathway=OuterRef("pk"), closed_at__gt=since)
+    return _open().filter(~Exists(open_task), ~Exists(recent_task), phase_since__lt=since)
+
+
+def _task_overdue(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
+    days = _days(t, SignalRule.TASK_OVERDUE)
+    if days is None:
+        return None
+    late = Task.objects.filter(
+        pathway=OuterRef("pk"),
+        status__in=OPEN_TASK_STATUSES,
+        due_at__lt=now - timedelta(days=days),
+    )
+    return _open().filter(Exists(late))
+
+
+def _transfer_without_arrival(
+    now: datetime, t: dict[tuple[str, str], int]
+) -> QuerySet[CarePathway] | None:
+    days = _days(t, SignalRule.TRANSFER_WITHOUT_ARRIVAL)
+    if days is None:
+        return None
+    arrival = PathwayEvent.objects.filter(
+        pathway=OuterRef("pathway"),
+        kind=EventKind.ARRIVAL,
+        organization=OuterRef("to_organization"),
+        occurred_at__gte=OuterRef("occurred_at"),
+    )
+    stalled = PathwayEvent.objects.filter(
+        pathway=OuterRef("pk"),
+        kind=EventKind.TRANSFER,
+        occurred_at__lt=now - timedelta(days=days),
+    ).filter(~Exists(arrival))
+    return _open().filter(Exists(stalled))
+
+
+def _treatment_end_without_handover(
+    now: datetime, t: dict[tuple[str, str], int]
+) -> QuerySet[CarePathway] | None:
+    days = _days(t, SignalRule.TREATMENT_END_WITHOUT_HANDOVER)
+    if days is None:
+        return None
+    handover = PathwayEvent.objects.filter(
+        pathway=OuterRef("pathway"),
+        kind=EventKind.HANDOVER,
+        occurred_at__gte=OuterRef("occurred_at"),
+    )
+    ended = PathwayEvent.objects.filter(
+        pathway=OuterRef("pk"),
+        kind=EventKind.TREATMENT_END,
+        occurred_at__lt=now - timedelta(days=days),
+    ).filter(~Exists(handover))
+    return _open().filter(Exists(ended))
+
+
+def _silence(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
+    per_phase = Q()
+    for phase in Phase:
+        days = _days(t, SignalRule.SILENCE, phase)
+        if phase != Phase.CLOSED and days is not None:
+            per_phase |= Q(phase=phase, last_event_at__lt=now - timedelta(days=days))
+    if not per_phase:
+        return None
+    return _open().filter(per_phase)
+
+
+def _deceased_open(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
+    days = _days(t, SignalRule.DECEASED_OPEN)
+    if days is None:
+        return None
+    return _open().filter(
+        patient__deceased_on__isnull=False,
+        patient__deceased_on__lte=timezone.localdate(now) - timedelta(days=days),
+    )
+
+
+RULES: dict[str, Callable[[datetime, dict[tuple[str, str], int]], QuerySet[CarePathway] | None]] = {
+    SignalRule.NOBODY_AAN_ZET: _nobody_aan_zet,
+    SignalRule.TASK_OVERDUE: _task_overdue,
+    SignalRule.TRANSFER_WITHOUT_ARRIVAL: _transfer_without_arrival,
+    SignalRule.TREATMENT_END_WITHOUT_HANDOVER: _treatment_end_without_handover,
+    SignalRule.SILENCE: _silence,
+    SignalRule.DECEASED_OPEN: _deceased_open,
+}
+
+
+@dataclass(frozen=True)
+class EvaluationResult:
+    opened: int
+    resolved: int
+
+
+@transaction.atomic
+def evaluate_signals(
+    pathway_ids: Iterable[int] | None = None, *, now: datetime | None = None
+) -> EvaluationResult:
+    """Open the signals whose rule matches and resolve those whose cause is gone.
+
+    ``pathway_ids`` limits the work to some pathways (after a write); None means all.
+    """
+    now = now or timezone.now()
+    ids = list(pathway_ids) if pathway_ids is not None else None
+    thresholds = _thresholds()
+    opened = resolved = 0
+    for rule, matches_for in RULES.items():
+        matching = matches_for(now, thresholds)
+        signals = Signal.objects.filter(rule=rule, resolved_at__isnull=True)
+        if ids is not None:
+            signals = signals.filter(pathway_id__in=ids)
+        if matching is None:
+            resolved += signals.update(resolved_at=now)
+            continue
+        if ids is not None:
+            matching = matching.filter(pk__in=ids)
+        resolved += signals.exclude(pathway_id__in=matching.values("pk")).update(resolved_at=now)
+        already = Signal.objects.filter(pathway=OuterRef("pk"), rule=rule, resolved_at__isnull=True)
+        new_ids = list(matching.filter(~Exists(already)).values_list("pk", flat=True))
+        # ignore_conflicts: a concurrent evaluation may have opened the same signal just now;
+        # the partial unique constraint keeps it to one.
+        Signal.objects.bulk_create(
+            [Signal(pathway_id=pk, rule=rule, opened_at=now) for pk in new_ids],
+            batch_size=5000,
+            ignore_conflicts=True,
+        )
+        opened += len(new_ids)
+    return EvaluationResult(opened, resolved)
+
+
+def schedule_evaluation(pathway_ids: list[int]) -> None:
+    """Evaluate the signals of these pathways in the background (at once in tests)."""
+    from schakel.pathways.jobs import evaluate_pathway_signals
+
+    evaluate_pathway_signals.enqueue(pathway_ids)

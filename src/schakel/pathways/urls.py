@@ -1,0 +1,17 @@
+from django.urls import path
+
+from schakel.pathways import views
+
+app_name = "pathways"
+
+urlpatterns = [
+    path("trajecten/", views.pathway_list, name="list"),
+    path("patienten/<int:pk>/traject/nieuw/", views.start, name="start"),
+    path("trajecten/<int:pk>/", views.detail, name="detail"),
+    path("trajecten/<int:pk>/gebeurtenis/", views.add_event, name="add_event"),
+    path("trajecten/<int:pk>/taak/", views.add_task, name="add_task"),
+    path("trajecten/<int:pk>/fase/", views.change_phase, name="change_phase"),
+    path("trajecten/<int:pk>/team/", views.add_team_member, name="add_team_member"),
+    path("taken/", views.worklist, name="worklist"),
+    path("taken/<int:pk>/<str:status>/", views.transition_task, name="transition_task"),
+]

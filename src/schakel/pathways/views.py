@@ -1,0 +1,410 @@
+"""Pages on care pathways: my patients with cancer, the pathway, tasks. Reads through
+``pathways.access`` (which logs); writes through ``pathways.actions``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schakel.accounts.models import User
+from schakel.audit.models import AccessEvent
+from schakel.directory.access import active_roles
+from schakel.pathways import actions
+from schakel.pathways.access import PathwayAccess, get_pathway_for_user, visible_pathways
+from schakel.pathways.forms import (
+    EventForm,
+    PathwayFilterForm,
+    PhaseForm,
+    StartPathwayForm,
+    TaskForm,
+    TeamMemberForm,
+)
+from schakel.pathways.models import (
+    OPEN_TASK_STATUSES,
+    ClosedReason,
+    EventKind,
+    Modality,
+    PathwayHospital,
+    Phase,
+    Signal,
+    Task,
+    TaskStatus,
+)
+from schakel.pathways.signals import TEXTS
+from schakel.patients.access import get_patient_for_user, log_patients_listed, visible_patients
+from schakel.patients.actions import Actor
+
+PAGE_SIZE = 50
+
+
+def _actor(request: HttpRequest, access: PathwayAccess) -> Actor:
+    if not access.can_write or not isinstance(request.user, User):
+        raise PermissionDenied
+    patient_access = access.patient_access
+    return Actor(request.user, patient_access.role, request, patient_access.grounds)
+
+
+def _with_overview(pathways: Any) -> Any:
+    """What the list needs per pathway, in a fixed number of queries."""
+    return pathways.select_related(
+        "patient", "tumour_type", "case_manager__practitioner"
+    ).prefetch_related(
+        Prefetch(
+            "hospitals",
+            queryset=PathwayHospital.objects.filter(until__isnull=True).select_related("hospital"),
+            to_attr="current_hospitals",
+        ),
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.open()
+            .select_related("owner_role__practitioner", "owner_role__organization", "owner_team")
+            .order_by("due_at", "pk"),
+            to_attr="open_tasks",
+        ),
+        Prefetch(
+            "signals",
+            queryset=Signal.objects.filter(resolved_at__isnull=True),
+            to_attr="open_signals",
+        ),
+    )
+
+
+@require_GET
+@login_required
+def pathway_list(request: HttpRequest) -> HttpResponse:
+    """ "Mijn patiënten met kanker": phase, hospitals, case manager, who is aan zet, signals."""
+    form = PathwayFilterForm(request.GET or None)
+    pathways = visible_pathways(request.user)
+    phase = form.cleaned_data.get("phase") if form.is_valid() else ""
+    pathways = pathways.filter(phase=phase) if phase else pathways.exclude(phase=Phase.CLOSED)
+    if form.is_valid() and form.cleaned_data.get("signals"):
+        pathways = pathways.filter(
+            Exists(Signal.objects.filter(pathway=OuterRef("pk"), resolved_at__isnull=True))
+        )
+    sort = (form.cleaned_data.get("sort") if form.is_valid() else "") or "name"
+    order = {
+        "name": ["patient__sort_name", "pk"],
+        "phase": ["phase", "patient__sort_name", "pk"],
+        "updated": ["-updated_at", "pk"],
+    }[sort]
+    page = Paginator(_with_overview(pathways.order_by(*order)), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    patients = {p.patient_id: p.patient for p in page}
+    # Grounds per patient for the log: the access decision annotates them.
+    shown = list(visible_patients(request.user).filter(pk__in=list(patients)))
+    log_patients_listed(request, shown)
+    query = {k: str(v) for k, v in request.GET.items() if k != "pagina"}
+    return render(
+        request,
+        "pathways/list.html",
+        {
+            "form": form,
+            "page": page,
+            "now": timezone.now(),
+            "query": urlencode(query),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a pathway for a patient."""
+    access = get_patient_for_user(
+        request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
+    )
+    if not access.can_write or not isinstance(request.user, User):
+        raise PermissionDenied
+    form = StartPathwayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        pathway = actions.do_start_pathway(
+            access.patient,
+            actor=Actor(request.user, access.role, request, access.grounds),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Pathway started."))
+        return redirect(pathway)
+    return render(request, "pathways/start.html", {"form": form, "patient": access.patient})
+
+
+@require_GET
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pathway: who is aan zet, the hospitals, the care team, the timeline, signals."""
+    access = get_pathway_for_user(request, pk)
+    pathway = access.pathway
+    tasks = list(
+        pathway.tasks.select_related(
+            "owner_role__practitioner",
+            "owner_role__organization",
+            "owner_team",
+            "escalation_role__practitioner",
+        ).order_by("due_at", "pk")
+    )
+    open_tasks = [t for t in tasks if t.is_open]
+    signals = list(pathway.signals.filter(resolved_at__isnull=True))
+    hospitals = list(pathway.hospitals.select_related("hospital", "specialist__practitioner"))
+    current = [h for h in hospitals if h.is_current]
+    finder_query = urlencode(
+        {
+            "hospital": current[0].hospital_id if current else "",
+            "tumour_type": pathway.tumour_type_id,
+        }
+    )
+    context = {
+        "access": access,
+        "pathway": pathway,
+        "patient": pathway.patient,
+        "aan_zet": open_tasks[0] if open_tasks else None,
+        "open_tasks": open_tasks,
+        "closed_tasks": [t for t in tasks if not t.is_open][:20],
+        "signals": [(s, TEXTS[s.rule]) for s in signals],
+        "hospitals": hospitals,
+        "current_hospitals": current,
+        "team": pathway.team.filter(until__isnull=True).select_related(
+            "role__practitioner", "role__organization"
+        ),
+        "events": pathway.events.select_related(
+            "organization", "to_organization", "recorded_by_role__practitioner"
+        )[:100],
+        "finder_query": finder_query,
+        "event_form": EventForm(
+            initial={"organization": current[0].hospital_id if current else None}
+        ),
+        "task_form": TaskForm(pathway),
+        "phase_form": PhaseForm(initial={"phase": pathway.phase}),
+        "team_form": TeamMemberForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "pathways/detail.html", context)
+
+
+# kind → the action that records it, fed from the event form's cleaned data.
+EVENT_ACTIONS: dict[str, Callable[..., Any]] = {
+    EventKind.REFERRAL: lambda p, d, a: actions.do_record_referral(
+        p,
+        to_hospital=d["to_organization"],
+        actor=a,
+        occurred_at=d["occurred_at"],
+        summary=d["summary"],
+    ),
+    EventKind.DIAGNOSIS: lambda p, d, a: actions.do_record_diagnosis(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.MDO: lambda p, d, a: actions.do_record_mdo_discussed(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.TREATMENT_START: lambda p, d, a: actions.do_record_treatment_start(
+        p,
+        hospital=d["organization"],
+        modality=Modality(d["modality"]),
+        actor=a,
+        occurred_at=d["occurred_at"],
+        summary=d["summary"],
+    ),
+    EventKind.TREATMENT_END: lambda p, d, a: actions.do_record_treatment_end(
+        p,
+        hospital=d["organization"],
+        modality=Modality(d["modality"]),
+        actor=a,
+        occurred_at=d["occurred_at"],
+        summary=d["summary"],
+    ),
+    EventKind.TRANSFER: lambda p, d, a: actions.do_record_transfer(
+        p,
+        from_hospital=d["organization"],
+        to_hospital=d["to_organization"],
+        actor=a,
+        occurred_at=d["occurred_at"],
+        summary=d["summary"],
+    ),
+    EventKind.ARRIVAL: lambda p, d, a: actions.do_record_arrival(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.ADMISSION: lambda p, d, a: actions.do_record_admission(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.DISCHARGE: lambda p, d, a: actions.do_record_discharge(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.COMPLICATION: lambda p, d, a: actions.do_record_complication(
+        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.HANDOVER: lambda p, d, a: actions.do_record_handover(
+        p,
+        from_organization=d["organization"],
+        to_organization=d["to_organization"],
+        actor=a,
+        occurred_at=d["occurred_at"],
+        summary=d["summary"],
+    ),
+    EventKind.DEATH: lambda p, d, a: actions.do_record_death(
+        p, actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
+    ),
+    EventKind.NOTE: lambda p, d, a: actions.do_record_note(
+        p, summary=d["summary"], actor=a, occurred_at=d["occurred_at"]
+    ),
+}
+
+
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+@require_POST
+@login_required
+def add_event(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        EVENT_ACTIONS[form.cleaned_data["kind"]](access.pathway, form.cleaned_data, actor)
+        messages.success(request, _("Added to the timeline."))
+    else:
+        _form_errors(request, form)
+    return redirect(access.pathway)
+
+
+@require_POST
+@login_required
+def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = TaskForm(access.pathway, request.POST)
+    if form.is_valid():
+        role, team = form.owner_objects()
+        actions.do_create_task(
+            access.pathway,
+            title=form.cleaned_data["title"],
+            due_at=form.due_at(),
+            actor=actor,
+            owner_role=role,
+            owner_team=team,
+            description=form.cleaned_data["description"],
+            escalation_role=access.pathway.case_manager,
+        )
+        messages.success(request, _("Task created."))
+    else:
+        _form_errors(request, form)
+    return redirect(access.pathway)
+
+
+@require_POST
+@login_required
+def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        reason = form.cleaned_data["closed_reason"]
+        actions.do_change_phase(
+            access.pathway,
+            Phase(form.cleaned_data["phase"]),
+            actor=actor,
+            closed_reason=ClosedReason(reason) if reason else None,
+        )
+        messages.success(request, _("Phase changed."))
+    else:
+        _form_errors(request, form)
+    return redirect(access.pathway)
+
+
+@require_POST
+@login_required
+def add_team_member(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = TeamMemberForm(request.POST)
+    if form.is_valid():
+        actions.do_add_team_member(
+            access.pathway,
+            form.cleaned_data["role"],
+            actor=actor,
+            responsibility=form.cleaned_data["responsibility"],
+        )
+        messages.success(request, _("Added to the care team."))
+    else:
+        _form_errors(request, form)
+    return redirect(access.pathway)
+
+
+@require_POST
+@login_required
+def transition_task(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    try:
+        task = Task.objects.select_related("pathway").get(pk=pk)
+        new_status = TaskStatus(status)
+    except (Task.DoesNotExist, ValueError):
+        raise Http404 from None
+    access = get_pathway_for_user(request, task.pathway_id, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    try:
+        actions.do_transition_task(task, new_status, actor=actor)
+    except actions.TransitionError:
+        messages.error(request, _("This task cannot change to that status any more."))
+    else:
+        messages.success(request, _("Task updated."))
+    return redirect(request.POST.get("next") or access.pathway.get_absolute_url())
+
+
+def _team_filter(user: Any) -> Q:
+    """Tasks owned by a team the user belongs to (their organisation, their function)."""
+    condition = Q(pk__in=[])
+    for role in active_roles(user):
+        condition |= Q(owner_team_id=role.organization_id) & (
+            Q(owner_function="") | Q(owner_function=role.function)
+        )
+    return condition
+
+
+@require_GET
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """Mijn taken, taken van mijn team, te laat: only on pathways the user may see."""
+    which = request.GET.get("lijst", "mijn")
+    if which not in {"mijn", "team", "te-laat"}:
+        raise Http404
+    roles = active_roles(request.user)
+    tasks = Task.objects.open().filter(pathway__in=visible_pathways(request.user).values("pk"))
+    mine = Q(owner_role__in=roles)
+    if which == "mijn":
+        tasks = tasks.filter(mine)
+    elif which == "team":
+        tasks = tasks.filter(_team_filter(request.user))
+    else:
+        tasks = tasks.filter(
+            mine | _team_filter(request.user) | Q(escalation_role__in=roles)
+        ).filter(due_at__lt=timezone.now())
+    tasks = tasks.select_related(
+        "pathway__patient", "pathway__tumour_type", "owner_role__practitioner", "owner_team"
+    ).order_by("due_at", "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    shown = list(
+        visible_patients(request.user).filter(pk__in=[task.pathway.patient_id for task in page])
+    )
+    log_patients_listed(request, shown)
+    return render(
+        request,
+        "pathways/worklist.html",
+        {
+            "page": page,
+            "which": which,
+            "now": timezone.now(),
+            "open_statuses": OPEN_TASK_STATUSES,
+        },
+    )

@@ -1,0 +1,395 @@
+"""The pathway pages, every persona, and the access log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from schakel.audit.models import AccessEvent, AccessLogEntry, Outcome
+from schakel.pathways import actions
+from schakel.pathways.models import (
+    CarePathway,
+    EventKind,
+    PathwayHospital,
+    Phase,
+    Signal,
+    SignalRule,
+    Task,
+    TaskStatus,
+)
+from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
+from tests.pathways_base import PathwayTestCase
+
+
+def object_urls() -> list[tuple[str, str]]:
+    """Every URL of the project that takes a pk under /patienten/, /trajecten/ or /taken/.
+
+    Generated from the URLconf, so a new view that shows patient data cannot escape the tests.
+    """
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns: list, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    pattern.namespace or namespace,
+                )
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if route.startswith(("patienten/", "trajecten/", "taken/")) and "<int:pk>" in route:
+                    found.append((f"{namespace}:{pattern.name}", route))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+class EveryPersonaTests(PathwayTestCase):
+    """Each patient-data URL against each persona: 404 for outsiders, logged either way."""
+
+    task: Task
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.task = actions.do_create_task(
+            cls.pathway,
+            title="Uitslag bespreken",
+            due_at=timezone.now() + timedelta(days=2),
+            owner_role=cls.gp_role,
+            actor=cls.actor(cls.case_manager),
+        )
+
+    def url_for(self, name: str, route: str) -> str:
+        kwargs: dict[str, object] = {}
+        if route.startswith("patienten/"):
+            kwargs["pk"] = self.patient.pk
+        elif route.startswith("trajecten/"):
+            kwargs["pk"] = self.pathway.pk
+        else:
+            kwargs["pk"] = self.task.pk
+        if "<str:status>" in route:
+            kwargs["status"] = TaskStatus.ACCEPTED
+        return reverse(name, kwargs=kwargs)
+
+    def test_the_generated_list_covers_the_pathway_views(self):
+        names = {name for name, _ in object_urls()}
+        for name in (
+            "pathways:detail",
+            "pathways:add_event",
+            "pathways:add_task",
+            "pathways:transition_task",
+            "pathways:start",
+            "patients:detail",
+        ):
+            self.assertIn(name, names)
+
+    def test_outsiders_get_404_everywhere_and_each_attempt_is_logged_as_denied(self):
+        for outsider in (self.other_gp, self.coordinator, self.privacy_officer):
+            self.client.logout()
+            self.login(outsider)
+            for name, route in object_urls():
+                for method in ("get", "post"):
+                    before = AccessLogEntry.objects.count()
+                    response = getattr(self.client, method)(self.url_for(name, route))
+                    self.assertIn(response.status_code, (404, 405), (outsider, name, method))
+                    if response.status_code == 404:
+                        entry = AccessLogEntry.objects.order_by("-sequence").first()
+                        assert entry is not None
+                        self.assertEqual(AccessLogEntry.objects.count(), before + 1)
+                        self.assertEqual((entry.user, entry.outcome), (outsider, Outcome.DENIED))
+        self.task.refresh_from_db()
+        self.assertEqual(self.task.status, TaskStatus.REQUESTED)  # nothing changed
+
+    def test_members_reach_every_page_and_each_read_is_logged(self):
+        for member in (self.gp, self.poh, self.specialist, self.case_manager):
+            self.client.logout()
+            self.login(member)
+            for name, route in object_urls():
+                if name in {"pathways:detail", "patients:detail", "pathways:start"}:
+                    before = AccessLogEntry.objects.count()
+                    response = self.client.get(self.url_for(name, route))
+                    self.assertEqual(response.status_code, 200, (member, name))
+                    entry = (
+                        AccessLogEntry.objects.filter(event=AccessEvent.READ, user=member)
+                        .order_by("-sequence")
+                        .first()
+                    )
+                    assert entry is not None
+                    self.assertGreater(AccessLogEntry.objects.count(), before)
+                    self.assertEqual(entry.patient_id, self.patient.pk)
+
+    def test_anonymous_visitors_are_sent_to_login(self):
+        for name, route in object_urls():
+            response = self.client.get(self.url_for(name, route))
+            self.assertIn(response.status_code, (302, 405), name)
+
+
+class PathwayPageTests(PathwayTestCase):
+    def test_the_gp_sees_who_is_aan_zet_and_the_fixed_contact(self):
+        actions.do_create_task(
+            self.pathway,
+            title="Bespreek uitslag PET-scan",
+            due_at=timezone.now() + timedelta(days=1),
+            owner_role=self.specialist.practitioner.roles.get(),
+            actor=self.actor(self.case_manager),
+        )
+        self.login(self.gp)
+        response = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        self.assertContains(response, "Bespreek uitslag PET-scan")
+        self.assertContains(response, "Cor Smit")
+        self.assertContains(response, "Dina van den Berg")  # the case manager
+        self.assertContains(
+            response, f"?hospital={self.hospital.pk}&amp;tumour_type={self.breast.pk}"
+        )
+
+    def test_nobody_aan_zet_is_said_plainly(self):
+        self.login(self.gp)
+        response = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        self.assertContains(response, "Niemand is aan zet")
+
+    def test_recording_a_transfer_through_the_page(self):
+        self.login(self.specialist)
+        response = self.client.post(
+            reverse("pathways:add_event", args=[self.pathway.pk]),
+            {
+                "kind": EventKind.TRANSFER,
+                "organization": self.hospital.pk,
+                "to_organization": self.other_hospital.pk,
+                "summary": "Voor HIPEC",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(
+            PathwayHospital.objects.filter(
+                pathway=self.pathway, hospital=self.other_hospital
+            ).exists()
+        )
+        self.assertTrue(self.pathway.events.filter(kind=EventKind.TRANSFER).exists())
+
+    def test_an_incomplete_event_is_refused_with_a_reason_and_nothing_stored(self):
+        self.login(self.specialist)
+        response = self.client.post(
+            reverse("pathways:add_event", args=[self.pathway.pk]),
+            {"kind": EventKind.TREATMENT_START, "organization": self.hospital.pk},
+            follow=True,
+        )
+        self.assertContains(response, "Dit soort gebeurtenis vraagt om dit veld.")
+        self.assertFalse(self.pathway.events.filter(kind=EventKind.TREATMENT_START).exists())
+
+    def test_creating_and_completing_a_task_through_the_page(self):
+        self.login(self.case_manager)
+        self.client.post(
+            reverse("pathways:add_task", args=[self.pathway.pk]),
+            {
+                "title": "Contactmoment met POH",
+                "owner": f"team:{self.practice.pk}",
+                "due_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            },
+        )
+        task = Task.objects.get(title="Contactmoment met POH")
+        self.assertEqual(task.owner_team, self.practice)
+        self.client.logout()
+        self.login(self.poh)  # the team's task: the POH picks it up
+        team = self.client.get(reverse("pathways:worklist"), {"lijst": "team"})
+        self.assertContains(team, "Contactmoment met POH")
+        self.client.post(reverse("pathways:transition_task", args=[task.pk, "completed"]))
+        task.refresh_from_db()
+        self.assertEqual(task.status, TaskStatus.COMPLETED)
+        response = self.client.post(
+            reverse("pathways:transition_task", args=[task.pk, "accepted"]), follow=True
+        )
+        self.assertContains(response, "Deze taak kan niet meer naar die status.")
+
+    def test_a_task_in_the_past_is_refused(self):
+        self.login(self.case_manager)
+        self.client.post(
+            reverse("pathways:add_task", args=[self.pathway.pk]),
+            {
+                "title": "Te laat",
+                "owner": f"role:{self.gp_role.pk}",
+                "due_on": "2000-01-01",
+            },
+        )
+        self.assertFalse(Task.objects.filter(title="Te laat").exists())
+
+    def test_the_late_list_shows_overdue_tasks_to_the_owner_and_the_escalation_contact(self):
+        task = actions.do_create_task(
+            self.pathway,
+            title="Terugbellen",
+            due_at=timezone.now() - timedelta(hours=1),
+            owner_role=self.gp_role,
+            escalation_role=self.case_manager.practitioner.roles.get(),
+            actor=self.actor(self.case_manager),
+        )
+        for user in (self.gp, self.case_manager):
+            self.client.logout()
+            self.login(user)
+            late = self.client.get(reverse("pathways:worklist"), {"lijst": "te-laat"})
+            self.assertContains(late, task.title)
+        self.client.logout()
+        self.login(self.other_gp)
+        self.assertNotContains(
+            self.client.get(reverse("pathways:worklist"), {"lijst": "te-laat"}), task.title
+        )
+
+    def test_changing_the_phase_to_closed_needs_a_reason(self):
+        self.login(self.case_manager)
+        url = reverse("pathways:change_phase", args=[self.pathway.pk])
+        self.client.post(url, {"phase": Phase.CLOSED})
+        self.pathway.refresh_from_db()
+        self.assertEqual(self.pathway.phase, Phase.TREATMENT)
+        self.client.post(url, {"phase": Phase.CLOSED, "closed_reason": "completed"})
+        self.pathway.refresh_from_db()
+        self.assertEqual(self.pathway.phase, Phase.CLOSED)
+
+    def test_a_new_team_member_gets_access(self):
+        nurse_user = self.other_gp  # any role will do for the mechanism
+        self.login(nurse_user)
+        detail = reverse("pathways:detail", args=[self.pathway.pk])
+        self.assertEqual(self.client.get(detail).status_code, 404)
+        self.client.logout()
+        self.login(self.case_manager)
+        self.client.post(
+            reverse("pathways:add_team_member", args=[self.pathway.pk]),
+            {"role": nurse_user.practitioner.roles.get().pk},
+        )
+        self.client.logout()
+        self.login(nurse_user)
+        self.assertEqual(self.client.get(detail).status_code, 200)
+
+    def test_starting_a_pathway_from_the_patient(self):
+        self.login(self.specialist)
+        response = self.client.post(
+            reverse("pathways:start", args=[self.patient.pk]),
+            {
+                "tumour_type": self.lung.pk,
+                "phase": Phase.DIAGNOSTICS,
+                "hospital": self.hospital.pk,
+            },
+        )
+        pathway = CarePathway.objects.get(tumour_type=self.lung)
+        self.assertRedirects(response, pathway.get_absolute_url(), fetch_redirect_response=False)
+
+    def test_a_specialist_of_another_hospital_is_refused_as_responsible(self):
+        self.login(self.specialist)
+        response = self.client.post(
+            reverse("pathways:start", args=[self.patient.pk]),
+            {
+                "tumour_type": self.lung.pk,
+                "phase": Phase.DIAGNOSTICS,
+                "hospital": self.other_hospital.pk,
+                "specialist": self.specialist.practitioner.roles.get().pk,
+            },
+        )
+        self.assertContains(response, "Kies een specialist van het hoofdbehandelend ziekenhuis.")
+
+
+class PathwayListTests(PathwayTestCase):
+    def test_the_list_shows_phase_hospitals_case_manager_aan_zet_and_signals(self):
+        actions.do_create_task(
+            self.pathway,
+            title="MDO-inbreng",
+            due_at=timezone.now() - timedelta(days=1),
+            owner_role=self.gp_role,
+            actor=self.actor(self.case_manager),
+        )
+        Signal.objects.create(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE)
+        self.login(self.gp)
+        response = self.client.get(reverse("pathways:list"))
+        for text in (
+            "Jansen, Piet",
+            "Borstkanker",
+            "behandeling",
+            "Ziekenhuis Testoord",
+            "Dina van den Berg",
+            "MDO-inbreng",
+            "te laat",
+            "1 signaal",
+        ):
+            self.assertContains(response, text)
+        entry = AccessLogEntry.objects.filter(user=self.gp, event=AccessEvent.READ).last()
+        assert entry is not None
+        self.assertEqual(entry.patient_id, self.patient.pk)
+
+    def test_filter_on_signals_and_phase(self):
+        self.login(self.gp)
+        self.assertNotContains(
+            self.client.get(reverse("pathways:list"), {"signals": "on"}), "Jansen, Piet"
+        )
+        self.assertNotContains(
+            self.client.get(reverse("pathways:list"), {"phase": "aftercare"}), "Jansen, Piet"
+        )
+
+    def add_pathways(self, n: int) -> None:
+        from schakel.core.identifiers import make_valid_bsn
+
+        patients: list[Patient] = []
+        number = 40000000 + Patient.objects.count() * 100
+        while len(patients) < n:
+            number += 1
+            bsn = make_valid_bsn(f"{number:08d}")
+            if bsn:
+                patients.append(
+                    Patient(
+                        bsn=bsn,
+                        given_name="P",
+                        family_name=f"Test{number}",
+                        sort_name=f"test{number}",
+                        birth_date=self.patient.birth_date,
+                        gp_practice=self.practice,
+                        recorded_by=self.hospital,
+                        sharing=Sharing.PERMITTED,
+                    )
+                )
+        Patient.objects.bulk_create(patients)
+        pathways = CarePathway.objects.bulk_create(
+            CarePathway(
+                patient=p,
+                tumour_type=self.breast,
+                phase=Phase.TREATMENT,
+                case_manager=self.pathway.case_manager,
+            )
+            for p in patients
+        )
+        PathwayHospital.objects.bulk_create(
+            PathwayHospital(pathway=p, hospital=self.hospital, role="main") for p in pathways
+        )
+        Task.objects.bulk_create(
+            Task(
+                pathway=p,
+                title="Stap",
+                owner_role=self.gp_role,
+                due_at=timezone.now() + timedelta(days=1),
+            )
+            for p in pathways
+        )
+        Signal.objects.bulk_create(Signal(pathway=p, rule=SignalRule.SILENCE) for p in pathways)
+        CareRelation.objects.bulk_create(
+            CareRelation(patient=p, role=self.pathway.case_manager, kind=RelationKind.CASE_MANAGER)
+            for p in patients
+        )
+
+    def count(self, user, path: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(path).status_code, 200)
+        return len(queries)
+
+    def test_list_pages_do_the_same_queries_at_10_and_500_pathways(self):
+        self.login(self.case_manager)
+        pages = [
+            reverse("pathways:list"),
+            reverse("pathways:worklist") + "?lijst=team",
+            reverse("pathways:worklist"),
+            reverse("patients:list"),
+        ]
+        self.add_pathways(9)
+        small = [self.count(self.case_manager, page) for page in pages]
+        self.add_pathways(490)
+        large = [self.count(self.case_manager, page) for page in pages]
+        self.assertEqual(small, large)

@@ -1,0 +1,203 @@
+"""Each signal rule fires, stays single, and resolves itself when the cause is gone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from schakel.pathways import actions
+from schakel.pathways.models import (
+    CarePathway,
+    ClosedReason,
+    Modality,
+    Phase,
+    Signal,
+    SignalRule,
+    SignalThreshold,
+    Task,
+    TaskStatus,
+)
+from schakel.pathways.signals import TEXTS, evaluate_signals
+from tests.pathways_base import PathwayTestCase
+
+
+class SignalRuleTests(PathwayTestCase):
+    def open_rules(self) -> set[str]:
+        return set(
+            Signal.objects.filter(pathway=self.pathway, resolved_at__isnull=True).values_list(
+                "rule", flat=True
+            )
+        )
+
+    def ago(self, days: int):
+        return timezone.now() - timedelta(days=days)
+
+    def task(self, due_days: int = 3) -> Task:
+        return actions.do_create_task(
+            self.pathway,
+            title="Bel patiënt",
+            due_at=timezone.now() + timedelta(days=due_days),
+            owner_role=self.gp_role,
+            actor=self.actor(self.case_manager),
+        )
+
+    def test_nobody_aan_zet_fires_and_resolves_when_someone_is(self):
+        CarePathway.objects.filter(pk=self.pathway.pk).update(phase_since=self.ago(3))
+        evaluate_signals()
+        self.assertIn(SignalRule.NOBODY_AAN_ZET, self.open_rules())
+        self.task()
+        evaluate_signals()
+        self.assertNotIn(SignalRule.NOBODY_AAN_ZET, self.open_rules())
+
+    def test_an_overdue_task_fires_and_completing_it_resolves(self):
+        task = self.task(due_days=-1)
+        evaluate_signals()
+        self.assertIn(SignalRule.TASK_OVERDUE, self.open_rules())
+        actions.do_transition_task(task, TaskStatus.COMPLETED, actor=self.actor(self.gp))
+        evaluate_signals()
+        self.assertNotIn(SignalRule.TASK_OVERDUE, self.open_rules())
+
+    def test_a_transfer_without_arrival_fires_and_the_arrival_resolves(self):
+        actor = self.actor(self.specialist)
+        actions.do_record_transfer(
+            self.pathway,
+            from_hospital=self.hospital,
+            to_hospital=self.other_hospital,
+            actor=actor,
+            occurred_at=self.ago(15),
+        )
+        evaluate_signals()
+        self.assertIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+        actions.do_record_arrival(self.pathway, hospital=self.other_hospital, actor=actor)
+        evaluate_signals()
+        self.assertNotIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+        main = self.pathway.hospitals.get(role="main", until__isnull=True)
+        self.assertEqual(main.hospital, self.other_hospital)
+
+    def test_an_arrival_elsewhere_does_not_count(self):
+        actor = self.actor(self.specialist)
+        actions.do_record_transfer(
+            self.pathway,
+            from_hospital=self.hospital,
+            to_hospital=self.other_hospital,
+            actor=actor,
+            occurred_at=self.ago(15),
+        )
+        actions.do_record_arrival(self.pathway, hospital=self.hospital, actor=actor)
+        evaluate_signals()
+        self.assertIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+
+    def test_treatment_end_without_handover_fires_and_the_handover_resolves(self):
+        actor = self.actor(self.specialist)
+        actions.do_record_treatment_end(
+            self.pathway,
+            hospital=self.hospital,
+            modality=Modality.CHEMOTHERAPY,
+            actor=actor,
+            occurred_at=self.ago(20),
+        )
+        evaluate_signals()
+        self.assertIn(SignalRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+        actions.do_record_handover(
+            self.pathway,
+            from_organization=self.hospital,
+            to_organization=self.practice,
+            actor=actor,
+        )
+        evaluate_signals()
+        self.assertNotIn(SignalRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+
+    def test_silence_depends_on_the_phase_and_news_resolves_it(self):
+        CarePathway.objects.filter(pk=self.pathway.pk).update(last_event_at=self.ago(50))
+        evaluate_signals()
+        self.assertIn(SignalRule.SILENCE, self.open_rules())  # treatment allows 42 days
+        CarePathway.objects.filter(pk=self.pathway.pk).update(phase=Phase.AFTERCARE)
+        evaluate_signals()
+        self.assertNotIn(SignalRule.SILENCE, self.open_rules())  # aftercare allows 180
+        SignalThreshold.objects.filter(rule=SignalRule.SILENCE, phase=Phase.AFTERCARE).update(
+            days=30
+        )
+        evaluate_signals()
+        self.assertIn(SignalRule.SILENCE, self.open_rules())  # the coordinator tightened it
+        actions.do_record_note(self.pathway, summary="Controle gepland", actor=self.actor(self.gp))
+        evaluate_signals()
+        self.assertNotIn(SignalRule.SILENCE, self.open_rules())
+
+    def test_a_deceased_patient_with_an_open_pathway_fires_until_it_is_closed(self):
+        actions.do_record_death(self.pathway, actor=self.actor(self.gp))
+        evaluate_signals()
+        self.assertIn(SignalRule.DECEASED_OPEN, self.open_rules())
+        actions.do_change_phase(
+            self.pathway,
+            Phase.CLOSED,
+            actor=self.actor(self.gp),
+            closed_reason=ClosedReason.DECEASED,
+        )
+        evaluate_signals()
+        self.assertEqual(self.open_rules(), set())
+
+    def test_at_most_one_open_signal_per_rule_and_pathway(self):
+        self.task(due_days=-2)
+        self.task(due_days=-1)
+        for _ in range(3):
+            evaluate_signals()
+        self.assertEqual(
+            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE).count(), 1
+        )
+
+    def test_a_resolved_signal_can_fire_again_as_a_new_one(self):
+        task = self.task(due_days=-1)
+        evaluate_signals()
+        actions.do_transition_task(task, TaskStatus.CANCELLED, actor=self.actor(self.gp))
+        evaluate_signals()
+        self.task(due_days=-1)
+        evaluate_signals()
+        signals = Signal.objects.filter(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE)
+        self.assertEqual(signals.count(), 2)
+        self.assertEqual(signals.filter(resolved_at__isnull=True).count(), 1)
+
+    def test_every_rule_explains_itself_in_dutch(self):
+        from django.utils import translation
+
+        with translation.override("nl"):
+            for rule in SignalRule:
+                self.assertNotEqual(str(TEXTS[rule].why), "", rule)
+            self.assertIn("aan zet", str(TEXTS[SignalRule.NOBODY_AAN_ZET].why))
+            self.assertIn("huisarts", str(TEXTS[SignalRule.TREATMENT_END_WITHOUT_HANDOVER].why))
+
+    def test_writes_evaluate_the_pathway_after_commit(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.task(due_days=-1)
+        self.assertIn(SignalRule.TASK_OVERDUE, self.open_rules())
+
+
+class SetBasedEvaluationTests(PathwayTestCase):
+    def add_pathways(self, n: int) -> None:
+        CarePathway.objects.bulk_create(
+            CarePathway(
+                patient=self.patient,
+                tumour_type=self.lung,
+                phase=Phase.TREATMENT,
+                phase_since=timezone.now() - timedelta(days=10),
+                last_event_at=timezone.now() - timedelta(days=60),
+            )
+            for _ in range(n)
+        )
+
+    def count(self) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            evaluate_signals()
+        return len(queries)
+
+    def test_the_number_of_queries_does_not_depend_on_the_number_of_pathways(self):
+        self.add_pathways(10)
+        small = self.count()
+        Signal.objects.all().delete()
+        self.add_pathways(190)
+        self.assertEqual(self.count(), small)
+        self.assertEqual(
+            Signal.objects.filter(rule=SignalRule.SILENCE, resolved_at__isnull=True).count(), 200
+        )
