@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
 from schakel.demo.builder import DEMO_PASSWORD
+from tests.reference import reseed
 from tests.test_two_factor import current_token
 
 CHROMIUM = Path(os.environ.get("SCHAKEL_CHROMIUM", "/usr/bin/chromium"))
@@ -31,8 +32,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.mark.browser
-class GpFindsAContactTests(StaticLiveServerTestCase):
+class BrowserTestCase(StaticLiveServerTestCase):
+    """A live server with the demo region, and a phone-sized page in the system Chromium."""
+
     playwright: Any
     browser: Any
 
@@ -59,6 +61,7 @@ class GpFindsAContactTests(StaticLiveServerTestCase):
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     def setUp(self) -> None:
+        reseed()  # an earlier transactional test may have flushed the seeded reference data
         call_command("demo", stdout=StringIO())
         self.gp = User.objects.get(email="huisarts@schakel.test")
         self.device = TOTPDevice.objects.create(user=self.gp, name="telefoon", confirmed=True)
@@ -75,15 +78,21 @@ class GpFindsAContactTests(StaticLiveServerTestCase):
         self.page.screenshot(path=str(ARTIFACTS / f"{self._testMethodName}.png"), full_page=True)
         self.page.close()
 
-    def test_a_gp_logs_in_and_finds_whom_to_call_about_side_effects(self):
+    def log_in_as_the_gp(self) -> None:
         page = self.page
-        page.goto(f"{self.live_server_url}/wegwijzer/")
         page.get_by_label("E-mailadres").fill("huisarts@schakel.test")
         page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Inloggen").click()
-
         page.get_by_label("Code uit uw authenticator-app").fill(current_token(self.device))
         page.get_by_role("button", name="Bevestigen").click()
+
+
+@pytest.mark.browser
+class GpFindsAContactTests(BrowserTestCase):
+    def test_a_gp_logs_in_and_finds_whom_to_call_about_side_effects(self):
+        page = self.page
+        page.goto(f"{self.live_server_url}/wegwijzer/")
+        self.log_in_as_the_gp()
         page.get_by_role("heading", name="Wie benader ik waarvoor?").wait_for()
 
         page.get_by_label("Ziekenhuis").select_option(label="Ziekenhuis Duinstede")
@@ -105,4 +114,44 @@ class GpFindsAContactTests(StaticLiveServerTestCase):
         first.get_by_text("Klopt dit niet?").click()
         first.get_by_role("button", name="Melden bij de coördinator").click()
         page.get_by_text("Dank u. De netwerkcoördinator controleert deze gegevens.").wait_for()
+        assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class GpFollowsAPatientWhoMovedTests(BrowserTestCase):
+    """The GP opens "Mijn patiënten met kanker", finds the patient who moved between three
+    hospitals, and sees who is aan zet."""
+
+    def test_a_gp_follows_a_patient_across_hospitals_and_sees_who_is_aan_zet(self):
+        from django.db.models import Count
+
+        from schakel.pathways.access import visible_pathways
+
+        moved = (
+            visible_pathways(self.gp)
+            .exclude(phase="closed")
+            .annotate(n=Count("hospitals"))
+            .filter(n__gte=3)
+            .select_related("patient")
+            .first()
+        )
+        assert moved is not None
+        task = moved.tasks.open().order_by("due_at").first()
+        page = self.page
+        page.goto(f"{self.live_server_url}/trajecten/")
+        self.log_in_as_the_gp()
+
+        page.get_by_role("heading", name="Mijn patiënten met kanker").wait_for()
+        page.get_by_role("link", name=moved.patient.sorted_name).click()
+        page.get_by_role("heading", name="Aan zet").wait_for()
+        hospitals = page.locator("#contacts-heading + dl + h3 + ul li")
+        assert hospitals.count() == 3
+        box = page.locator(".aan-zet-box").inner_text()
+        if task is None:
+            assert "Niemand is aan zet" in box
+        else:
+            assert task.title in box
+            assert task.owner_label.split(" (")[0] in box
+        assert "Tijdlijn" in page.content()
+        assert "overplaatsing naar ander ziekenhuis" in page.content().lower()
         assert self.outside_requests == []

@@ -142,3 +142,31 @@ class DemoPatientsTests(TestCase):
             self.assertTrue(visible_patients(User.objects.get(email=email)).exists(), email)
         for email in ("coordinator@schakel.test", "privacy@schakel.test"):
             self.assertFalse(visible_patients(User.objects.get(email=email)).exists(), email)
+
+
+class DemoPathwaysTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=StringIO())
+
+    def test_pathways_in_every_phase_with_tasks_and_signals(self):
+        from django.db.models import Count
+
+        from schakel.pathways.models import CarePathway, Phase, Signal, Task
+
+        phases = set(CarePathway.objects.values_list("phase", flat=True))
+        self.assertEqual(phases, set(Phase.values))
+        self.assertTrue(Task.objects.overdue().exists())
+        self.assertTrue(Signal.objects.filter(resolved_at__isnull=True).exists())
+        self.assertTrue(Signal.objects.filter(resolved_at__isnull=False).exists())
+        three = CarePathway.objects.annotate(n=Count("hospitals")).filter(n__gte=3)
+        self.assertTrue(three.exists())
+
+    def test_the_gp_persona_follows_a_patient_who_moved_hospitals(self):
+        from django.db.models import Count
+
+        from schakel.pathways.access import visible_pathways
+
+        gp = User.objects.get(email="huisarts@schakel.test")
+        moved = visible_pathways(gp).annotate(n=Count("hospitals")).filter(n__gte=3)
+        self.assertTrue(moved.exists())

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.demo import names
+from schakel.demo.pathways import build_demo_pathways
 from schakel.demo.patients import build_demo_patients
 from schakel.directory.models import (
     ContactPoint,
@@ -331,6 +332,7 @@ class _Builder:
         self.accounts(persona_roles)
         self.reports()
         patient_count = build_demo_patients(self.rng)
+        pathway_count = build_demo_pathways(self.rng)
         return DemoSummary(
             created=True,
             counts={
@@ -340,6 +342,7 @@ class _Builder:
                 "practitioner roles": len(self.roles),
                 "contact points": len(self.points),
                 "patients": patient_count,
+                "care pathways": pathway_count,
             },
         )
 
