@@ -75,7 +75,7 @@ def build_demo_pathways(rng: random.Random) -> int:
             ]
         )
     )
-    pathways = []
+    pathways: list[CarePathway] = []
     for patient in patients:
         manager = next(
             (r.role for r in relations.get(patient.pk, []) if r.kind == RelationKind.CASE_MANAGER),
