@@ -21,7 +21,9 @@ setup: $(BIN)/schakel
 run: setup
 	$(DEMO_ENV) $(BIN)/schakel migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/schakel demo
-	@echo "Schakel runs at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@echo "Schakel runs at http://127.0.0.1:$(PORT)/ with a background worker (Ctrl+C stops both)"
+	@$(DEMO_ENV) $(BIN)/schakel worker --no-startup-delay -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/schakel runserver 127.0.0.1:$(PORT)
 
 test: setup

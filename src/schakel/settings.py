@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schakel.directory",
     "schakel.patients",
     "schakel.pathways",
+    "schakel.messaging",
     "schakel.demo",
 ]
 
@@ -207,6 +208,12 @@ STORAGES = {
 }
 
 # --- E-mail -----------------------------------------------------------------------------------
+# Without an SMTP host, a local development machine prints e-mail to the console.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not env.text("EMAIL_HOST", "")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env.text("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = env.number("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
@@ -228,6 +235,9 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         env.number("SCHAKEL_SIGNAL_MINUTES", 15, minimum=1) * 60,
     ),
 ]
+
+# Notification e-mail: at most one per user per this many minutes.
+SCHAKEL_NOTIFICATION_EMAIL_MINUTES = env.number("SCHAKEL_NOTIFICATION_EMAIL_MINUTES", 60, minimum=1)
 
 # --- Patients -----------------------------------------------------------------------------
 # How long a break-the-glass access lasts.

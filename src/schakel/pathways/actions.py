@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent
+from schakel.core.events import publish
 from schakel.directory.models import Organization, PractitionerRole, TumourType
 from schakel.pathways.models import (
     OPEN_TASK_STATUSES,
@@ -196,6 +197,7 @@ def _record_event(
     )
     pathway.last_event_at = latest
     _log(actor, pathway, AccessEvent.CREATE, "PathwayEvent", event.pk)
+    publish("pathway_event_recorded", event=event, acting_user=actor.user)
     _after_commit(pathway)
     return event
 
@@ -526,6 +528,7 @@ def do_create_task(
         created_by=actor.user,
     )
     _log(actor, pathway, AccessEvent.CREATE, "Task", task.pk)
+    publish("task_created", task=task, acting_user=actor.user)
     _after_commit(pathway)
     return task
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.events import publish
 from schakel.pathways.models import (
     OPEN_TASK_STATUSES,
     CarePathway,
@@ -211,6 +212,8 @@ def evaluate_signals(
             batch_size=5000,
             ignore_conflicts=True,
         )
+        if new_ids:
+            publish("signals_opened", rule=rule, pathway_ids=new_ids)
         opened += len(new_ids)
     return EvaluationResult(opened, resolved)
 

@@ -1,0 +1,84 @@
+"""Benchmark: signal evaluation and "Mijn patiënten met kanker" at two sizes of the region.
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench \\
+          .venv/bin/python bench/pathways.py --scales 125 1250
+(scale N gives 200·N pathways: 125 → 25,000, 1250 → 250,000; without DATABASE_URL a fresh
+SQLite file is used.)
+
+Reports, per size: the time and SQL queries of one full set-based signal evaluation (all
+pathways), and of "Mijn patiënten met kanker" for the case manager and the GP personas, with
+the ratio of each page to a bare baseline request (the security page) measured in the same run.
+A persona's caseload stays the same size as the region grows, so the pages should not slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from common import build_region, client_for, measure, setup_django
+
+
+def run_scale(scale: int, repeat: int) -> dict[str, tuple[float, float | None, int]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schakel.pathways.models import Signal
+    from schakel.pathways.signals import evaluate_signals
+
+    built = build_region(scale)
+    print(f"  scale {scale}: region built in {built:.0f} s")
+    rows: dict[str, tuple[float, float | None, int]] = {}
+    Signal.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        result = evaluate_signals()
+        rows["signal evaluation (all)"] = (time.perf_counter() - started, None, len(queries))
+    print(f"  opened {result.opened} signals")
+    started = time.perf_counter()
+    evaluate_signals()  # a second round: nothing new, everything re-checked
+    rows["signal evaluation (again)"] = (
+        time.perf_counter() - started,
+        None,
+        rows["signal evaluation (all)"][2],
+    )
+    for persona in ("casemanager", "huisarts"):
+        client = client_for(f"{persona}@schakel.test")
+        baseline, _ = measure(client, "/account/beveiliging/", repeat)
+        seconds, count = measure(client, "/trajecten/", repeat)
+        rows[f"my patients ({persona})"] = (seconds, seconds / baseline, count)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs=2, default=[5, 50])
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    vendor = setup_django()
+    print(f"database: {vendor}; pages: median of {args.repeat} requests")
+    results = {}
+    counts = {}
+    for scale in args.scales:
+        results[scale] = run_scale(scale, args.repeat)
+        from schakel.pathways.models import CarePathway
+
+        counts[scale] = CarePathway.objects.count()
+    small, large = args.scales
+    print(f"\npathways: {counts[small]} and {counts[large]}\n")
+    print(
+        f"{'what':<28}"
+        + "".join(f"{f'{counts[s]} ms':>14}{'ratio':>8}{'SQL':>6}" for s in args.scales)
+        + f"{'large/small':>13}"
+    )
+    for name in results[small]:
+        cells = ""
+        for scale in args.scales:
+            seconds, ratio, queries = results[scale][name]
+            cells += f"{seconds * 1000:>14.1f}{(f'{ratio:.2f}' if ratio else '–'):>8}{queries:>6d}"
+        growth = results[large][name][0] / results[small][name][0]
+        print(f"{name:<28}{cells}{growth:>13.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Background jobs: the database queue, the worker, and the schedule shared by many workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from schakel.core.models import ScheduledRun
+from schakel.core.scheduler import enqueue_due_jobs
+from schakel.pathways.jobs import evaluate_pathway_signals
+from schakel.pathways.models import CarePathway, Signal, SignalRule
+from tests.pathways_base import PathwayTestCase
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+class ScheduleTests(PathwayTestCase):
+    def test_each_periodic_job_is_enqueued_once_per_slot_whoever_asks(self):
+        jobs = {"schakel.pathways.jobs.evaluate_all_signals": 900}
+        with self.settings(SCHAKEL_PERIODIC_JOBS=list(jobs.items())):
+            now = 1_800_000_000.0
+            self.assertEqual(enqueue_due_jobs(now), list(jobs))
+            self.assertEqual(enqueue_due_jobs(now + 10), [])  # a second worker, same slot
+            self.assertEqual(enqueue_due_jobs(now + 900), list(jobs))  # the next slot
+        self.assertEqual(ScheduledRun.objects.count(), 2)
+
+    def test_the_scheduled_evaluation_finds_what_time_made_late(self):
+        CarePathway.objects.filter(pk=self.pathway.pk).update(
+            phase_since=timezone.now() - timedelta(days=5)
+        )
+        with self.settings(
+            SCHAKEL_PERIODIC_JOBS=[("schakel.pathways.jobs.evaluate_all_signals", 900)]
+        ):
+            enqueue_due_jobs()
+        self.assertTrue(
+            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
+        )
+
+
+@override_settings(TASKS=DATABASE_QUEUE)
+class DatabaseQueueTests(PathwayTestCase):
+    def test_a_job_waits_in_the_database_until_a_worker_runs_it(self):
+        CarePathway.objects.filter(pk=self.pathway.pk).update(
+            phase_since=timezone.now() - timedelta(days=5)
+        )
+        result = evaluate_pathway_signals.enqueue([self.pathway.pk])
+        row = DBTaskResult.objects.get(pk=result.id)
+        self.assertEqual(row.status, "READY")
+        self.assertFalse(Signal.objects.exists())
+        with self.settings(SCHAKEL_PERIODIC_JOBS=[]):
+            call_command("worker", batch=True, startup_delay=False, stdout=StringIO())
+        row.refresh_from_db()
+        self.assertEqual(row.status, "SUCCESSFUL")
+        self.assertTrue(
+            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
+        )
