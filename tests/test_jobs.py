@@ -6,15 +6,16 @@ from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from schakel.core.models import ScheduledRun
 from schakel.core.scheduler import enqueue_due_jobs
 from schakel.pathways.jobs import evaluate_pathway_signals
-from schakel.pathways.models import CarePathway, Signal, SignalRule
+from schakel.pathways.models import CarePathway, Signal, SignalRule, Task
 from tests.pathways_base import PathwayTestCase
+from tests.reference import reseed
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -42,20 +43,29 @@ class ScheduleTests(PathwayTestCase):
         )
 
 
-@override_settings(TASKS=DATABASE_QUEUE)
-class DatabaseQueueTests(PathwayTestCase):
+@override_settings(TASKS=DATABASE_QUEUE, SCHAKEL_PERIODIC_JOBS=[])
+class DatabaseQueueTests(TransactionTestCase):
+    """With the real queue: the worker runs in its own transactions, as in production."""
+
+    def setUp(self) -> None:
+        reseed()
+        call_command("demo", stdout=StringIO())
+
     def test_a_job_waits_in_the_database_until_a_worker_runs_it(self):
-        CarePathway.objects.filter(pk=self.pathway.pk).update(
+        pathway = CarePathway.objects.exclude(phase="closed").order_by("pk").first()
+        assert pathway is not None
+        Signal.objects.filter(pathway=pathway).delete()
+        Task.objects.filter(pathway=pathway).delete()
+        CarePathway.objects.filter(pk=pathway.pk).update(
             phase_since=timezone.now() - timedelta(days=5)
         )
-        result = evaluate_pathway_signals.enqueue([self.pathway.pk])
+        result = evaluate_pathway_signals.enqueue([pathway.pk])
         row = DBTaskResult.objects.get(pk=result.id)
         self.assertEqual(row.status, "READY")
-        self.assertFalse(Signal.objects.exists())
-        with self.settings(SCHAKEL_PERIODIC_JOBS=[]):
-            call_command("worker", batch=True, startup_delay=False, stdout=StringIO())
+        self.assertFalse(Signal.objects.filter(pathway=pathway).exists())
+        call_command("worker", batch=True, startup_delay=False, stdout=StringIO())
         row.refresh_from_db()
         self.assertEqual(row.status, "SUCCESSFUL")
         self.assertTrue(
-            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
+            Signal.objects.filter(pathway=pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
         )

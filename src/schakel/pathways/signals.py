@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -180,13 +180,38 @@ class EvaluationResult:
     resolved: int
 
 
+def _open_new_signals(rule: str, matching: QuerySet[CarePathway], now: datetime) -> list[int]:
+    """INSERT … SELECT: a signal for each matching pathway without an open one for the rule.
+
+    One statement, whatever the number of pathways. ON CONFLICT DO NOTHING lets a concurrent
+    evaluation that opened the same signal win quietly (the partial unique constraint keeps
+    one). Returns the pathways that got a new signal.
+    """
+    already = Signal.objects.filter(pathway=OuterRef("pk"), rule=rule, resolved_at__isnull=True)
+    select_sql, select_params = (
+        matching.filter(~Exists(already)).order_by().values_list("id").query.sql_with_params()
+    )
+    quote = connection.ops.quote_name
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    sql = (
+        f"INSERT INTO {quote(Signal._meta.db_table)} "  # noqa: S608 - names from Django, values bound
+        f"({quote('pathway_id')}, {quote('rule')}, {quote('opened_at')}) "
+        f"SELECT m.id, %s, %s FROM ({select_sql}) m WHERE true "
+        f"ON CONFLICT DO NOTHING RETURNING {quote('pathway_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rule, now, *select_params])
+        return [row[0] for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def evaluate_signals(
     pathway_ids: Iterable[int] | None = None, *, now: datetime | None = None
 ) -> EvaluationResult:
     """Open the signals whose rule matches and resolve those whose cause is gone.
 
-    ``pathway_ids`` limits the work to some pathways (after a write); None means all.
+    Per rule: one UPDATE resolves, one INSERT … SELECT opens. ``pathway_ids`` limits the work
+    to some pathways (after a write); None means all.
     """
     now = now or timezone.now()
     ids = list(pathway_ids) if pathway_ids is not None else None
@@ -197,21 +222,14 @@ def evaluate_signals(
         signals = Signal.objects.filter(rule=rule, resolved_at__isnull=True)
         if ids is not None:
             signals = signals.filter(pathway_id__in=ids)
-        if matching is None:
+        if matching is None:  # the rule is switched off: nothing of it stays open
             resolved += signals.update(resolved_at=now)
             continue
         if ids is not None:
             matching = matching.filter(pk__in=ids)
-        resolved += signals.exclude(pathway_id__in=matching.values("pk")).update(resolved_at=now)
-        already = Signal.objects.filter(pathway=OuterRef("pk"), rule=rule, resolved_at__isnull=True)
-        new_ids = list(matching.filter(~Exists(already)).values_list("pk", flat=True))
-        # ignore_conflicts: a concurrent evaluation may have opened the same signal just now;
-        # the partial unique constraint keeps it to one.
-        Signal.objects.bulk_create(
-            [Signal(pathway_id=pk, rule=rule, opened_at=now) for pk in new_ids],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
+        still_matching = matching.filter(pk=OuterRef("pathway_id"))
+        resolved += signals.filter(~Exists(still_matching)).update(resolved_at=now)
+        new_ids = _open_new_signals(rule, matching, now)
         if new_ids:
             publish("signals_opened", rule=rule, pathway_ids=new_ids)
         opened += len(new_ids)

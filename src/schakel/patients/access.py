@@ -52,30 +52,51 @@ def _gp_practice_ids(roles: Sequence[PractitionerRole]) -> list[int]:
 
 
 def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
-    """The patients ``user`` may see, as one query (no Python loop over patients)."""
+    """The patients ``user`` may see, annotated with the grounds of each.
+
+    Two queries, whatever the size of the region: first the candidates through indexes (care
+    relations of the user's roles, patients of their GP practice, their emergency accesses),
+    then those candidates with the consent rule applied. Checking the rule against every
+    patient in the country instead would grow with the region.
+    """
     roles = active_roles(user)
     if not roles or not isinstance(user, User):
         return Patient.objects.none()
     role_ids = [role.pk for role in roles]
     organization_ids = {role.organization_id for role in roles}
-    has_relation = Exists(
-        CareRelation.objects.active().filter(patient=OuterRef("pk"), role_id__in=role_ids)
+    practice_ids = _gp_practice_ids(roles)
+    related = CareRelation.objects.active().filter(role_id__in=role_ids)
+    emergencies = EmergencyAccess.objects.active().filter(user=user)
+    # order_by(): a compound statement takes no ordering in its parts.
+    candidates = list(
+        related.order_by()
+        .values_list("patient_id", flat=True)
+        .union(
+            Patient.objects.filter(gp_practice_id__in=practice_ids)
+            .order_by()
+            .values_list("pk", flat=True),
+            emergencies.order_by().values_list("patient_id", flat=True),
+        )
     )
-    is_gp = Q(gp_practice_id__in=_gp_practice_ids(roles))
-    may_share = Q(sharing=Sharing.PERMITTED) | Q(recorded_by_id__in=organization_ids)
-    emergency = Exists(
-        EmergencyAccess.objects.active().filter(patient=OuterRef("pk"), user_id=user.pk)
+    has_relation = Exists(related.filter(patient=OuterRef("pk")))
+    emergency = Exists(emergencies.filter(patient=OuterRef("pk")))
+    regular = (Q(has_relation) | Q(gp_practice_id__in=practice_ids)) & (
+        Q(sharing=Sharing.PERMITTED) | Q(recorded_by_id__in=organization_ids)
     )
-    regular = (Q(has_relation) | is_gp) & may_share
     # The grounds ride along, so a list page can log each patient with its own grounds.
-    return Patient.objects.filter(regular | Q(emergency)).annotate(
-        access_grounds=Case(
-            When(
-                regular & Q(recorded_by_id__in=organization_ids), then=Value(Grounds.CARE_RELATION)
-            ),
-            When(regular, then=Value(Grounds.CONSENT)),
-            default=Value(Grounds.EMERGENCY),
-            output_field=CharField(),
+    return (
+        Patient.objects.filter(pk__in=candidates)
+        .filter(regular | Q(emergency))
+        .annotate(
+            access_grounds=Case(
+                When(
+                    regular & Q(recorded_by_id__in=organization_ids),
+                    then=Value(Grounds.CARE_RELATION),
+                ),
+                When(regular, then=Value(Grounds.CONSENT)),
+                default=Value(Grounds.EMERGENCY),
+                output_field=CharField(),
+            )
         )
     )
 
