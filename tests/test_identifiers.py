@@ -49,9 +49,10 @@ def test_the_bsn_form_field_normalises_and_explains_in_dutch():
     field = BsnField()
     assert field.clean("1234.56.782") == "123456782"
     assert field.clean("12345672") == "012345672"
-    with translation.override("nl"), pytest.raises(ValidationError) as info:
-        field.clean("738472983")
-    assert "11-proef" in info.value.messages[0]
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as info:
+            field.clean("738472983")
+        assert "11-proef" in info.value.messages[0]
 
 
 def test_make_valid_bsn_completes_eight_digits():

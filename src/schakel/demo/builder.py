@@ -569,7 +569,12 @@ class _Builder:
     def accounts(self, persona_roles: dict[str, PractitionerRole]) -> None:
         password = make_password(DEMO_PASSWORD)
         coordinators = Group.objects.get_or_create(name="Netwerkcoördinatie")[0]
-        coordinators.permissions.set(Permission.objects.filter(content_type__app_label="directory"))
+        coordinators.permissions.set(
+            Permission.objects.filter(content_type__app_label="directory")
+            | Permission.objects.filter(
+                content_type__app_label="pathways", codename__endswith="signalthreshold"
+            )
+        )
         privacy = Group.objects.get_or_create(name="Privacy")[0]
         privacy.permissions.set(
             Permission.objects.filter(content_type__app_label="audit", codename__startswith="view")
