@@ -206,6 +206,21 @@ class PathwayPageTests(PathwayTestCase):
         )
         self.assertContains(response, "Deze taak kan niet meer naar die status.")
 
+    def test_a_foreign_next_address_is_not_followed(self):
+        task = actions.do_create_task(
+            self.pathway,
+            title="Bellen",
+            due_at=timezone.now() + timedelta(days=1),
+            owner_role=self.gp_role,
+            actor=self.actor(self.case_manager),
+        )
+        self.login(self.gp)
+        response = self.client.post(
+            reverse("pathways:transition_task", args=[task.pk, "accepted"]),
+            {"next": "https://evil.example/"},
+        )
+        self.assertEqual(response["Location"], self.pathway.get_absolute_url())
+
     def test_a_task_in_the_past_is_refused(self):
         self.login(self.case_manager)
         self.client.post(

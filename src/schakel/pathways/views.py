@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -359,7 +359,10 @@ def transition_task(request: HttpRequest, pk: int, status: str) -> HttpResponse:
         messages.error(request, _("This task cannot change to that status any more."))
     else:
         messages.success(request, _("Task updated."))
-    return redirect(request.POST.get("next") or access.pathway.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = access.pathway.get_absolute_url()
+    return redirect(next_url)
 
 
 def _team_filter(user: Any) -> Q:
