@@ -173,27 +173,30 @@ class _Pending(Generic[Entry]):
 
 
 class _Ids:
-    """Unique, correctly shaped identifiers from counters."""
+    """Unique, correctly shaped identifiers, each kind from its own counter."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.n = 0
+        self.counters: dict[str, int] = {}
 
-    def next(self) -> int:
-        self.n += 1
-        return self.n
+    def next(self, kind: str, limit: int) -> int:
+        number = self.counters.get(kind, 0) + 1
+        if number > limit:
+            raise ValueError(f"the demo scale needs more {kind} numbers than fit their format")
+        self.counters[kind] = number
+        return number
 
     def agb(self, prefix: str) -> str:
-        return f"{prefix}{self.next():06d}"
+        return f"{prefix}{self.next(f'agb{prefix}', 999_999):06d}"
 
     def ura(self) -> str:
-        return f"{20000000 + self.next() * 37:08d}"
+        return f"{20000000 + self.next('ura', 2_000_000) * 37:08d}"
 
     def big(self) -> str:
-        return f"{19000000000 + self.next() * 7919:011d}"
+        return f"{19000000000 + self.next('big', 10_000_000) * 7919:011d}"
 
     def uzi(self) -> str:
-        return f"{900000000 + self.next() * 13:09d}"
+        return f"{900000000 + self.next('uzi', 7_000_000) * 13:09d}"
 
     def postal_code(self) -> str:
         letters = "ABCDEFGHJKLMNPRSTVWXZ"
