@@ -1,0 +1,44 @@
+"""Working days in the Netherlands: weekdays that are not public holidays.
+
+Deadlines such as "two working days before the MDO" count back over weekends and Dutch public
+holidays (Koningsdag, Easter and Whit Mondays, Ascension Day, Christmas, New Year's Day, Good
+Friday), as the `holidays` package lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=32)
+def _holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NL", years=[year]).keys())
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The working day ``count`` working days before ``day`` (``day`` itself not counted)."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The working day ``count`` working days after ``day``."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
