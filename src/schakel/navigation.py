@@ -33,6 +33,7 @@ def items_for(request: HttpRequest) -> list[NavItem]:
     if has_function(user, *CARE_FUNCTIONS):
         entries.append((_("My patients with cancer"), reverse("pathways:list")))
         entries.append((_("Tasks"), reverse("pathways:worklist")))
+        entries.append((_("MDO"), reverse("mdo:meetings")))
         entries.append((_("Notifications"), reverse("messaging:inbox")))
         entries.append((_("Patients"), reverse("patients:list")))
     entries += [

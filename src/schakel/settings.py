@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schakel.directory",
     "schakel.patients",
     "schakel.pathways",
+    "schakel.mdo",
     "schakel.messaging",
     "schakel.demo",
 ]

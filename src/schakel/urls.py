@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("schakel.directory.urls")),
     path("", include("schakel.patients.urls")),
     path("", include("schakel.pathways.urls")),
+    path("", include("schakel.mdo.urls")),
     path("", include("schakel.messaging.urls")),
     # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
     path(

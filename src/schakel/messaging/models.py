@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     TASK = "task", _("new task")
     SIGNAL = "signal", _("signal")
     PATHWAY = "pathway", _("pathway changed")
+    MDO = "mdo", _("MDO request changed")
 
 
 class Notification(models.Model):

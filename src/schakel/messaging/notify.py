@@ -45,19 +45,37 @@ def _notify(
     )
 
 
-def on_task_created(*, task: Task, acting_user: User, **_: Any) -> None:
+def _task_owners(task: Task) -> set[int]:
     if task.owner_role is not None:
-        users = _users_of([task.owner_role])
-    else:
-        team = PractitionerRole.objects.active().filter(organization=task.owner_team)
-        if task.owner_function:
-            team = team.filter(function=task.owner_function)
-        users = set(
-            team.exclude(practitioner__user__isnull=True).values_list(
-                "practitioner__user_id", flat=True
-            )
+        return _users_of([task.owner_role])
+    team = PractitionerRole.objects.active().filter(organization=task.owner_team)
+    if task.owner_function:
+        team = team.filter(function=task.owner_function)
+    return set(
+        team.exclude(practitioner__user__isnull=True).values_list(
+            "practitioner__user_id", flat=True
         )
-    _notify(users - {acting_user.pk}, NotificationKind.TASK, task.title, task.pathway_id)
+    )
+
+
+def on_task_created(*, task: Task, acting_user: User, **_: Any) -> None:
+    _notify(
+        _task_owners(task) - {acting_user.pk}, NotificationKind.TASK, task.title, task.pathway_id
+    )
+
+
+def on_mdo_request_moved(*, task: Task, acting_user: User, **_: Any) -> None:
+    _notify(_task_owners(task) - {acting_user.pk}, NotificationKind.MDO, "moved", task.pathway_id)
+
+
+def on_mdo_request_withdrawn(*, item: Any, acting_user: User, **_: Any) -> None:
+    if item.input_request is not None:
+        _notify(
+            _task_owners(item.input_request) - {acting_user.pk},
+            NotificationKind.MDO,
+            "withdrawn",
+            item.pathway_id,
+        )
 
 
 def on_signals_opened(*, rule: str, pathway_ids: list[int], **_: Any) -> None:
@@ -88,6 +106,8 @@ def subscribe_all() -> None:
     subscribe("task_created", on_task_created)
     subscribe("signals_opened", on_signals_opened)
     subscribe("pathway_event_recorded", on_pathway_event)
+    subscribe("mdo_request_moved", on_mdo_request_moved)
+    subscribe("mdo_request_withdrawn", on_mdo_request_withdrawn)
 
 
 def send_notification_emails() -> int:

@@ -14,5 +14,9 @@ def render_notification(notification: Notification) -> str:
     if notification.kind == NotificationKind.SIGNAL:
         rule = SignalRule(notification.text).label if notification.text in SignalRule.values else ""
         return _("Signal on your patient: %(rule)s") % {"rule": rule}
+    if notification.kind == NotificationKind.MDO:
+        if notification.text == "moved":
+            return _("An MDO was moved: your input request has a new deadline")
+        return _("An MDO input request was withdrawn")
     what = EventKind(notification.text).label if notification.text in EventKind.values else ""
     return _("News on a pathway you follow: %(what)s") % {"what": what}

@@ -1,0 +1,232 @@
+"""Writes on MDOs: meetings from a series, the agenda, GP input requests and input.
+
+Putting a pathway on the agenda asks the GP (or the practice's POH) for input, with a deadline a
+number of working days before the meeting; moving or cancelling the meeting, or taking the
+patient off the agenda, updates or withdraws that request and tells them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from schakel.audit.models import AccessEvent
+from schakel.core.events import publish
+from schakel.core.workdays import working_days_before
+from schakel.directory.models import Function, PractitionerRole
+from schakel.mdo.models import (
+    AgendaItem,
+    GpInput,
+    InputBy,
+    MdoMeeting,
+    MdoSeries,
+    MeetingStatus,
+    PracticeMdoPreference,
+)
+from schakel.pathways.actions import do_create_task, do_record_note, do_transition_task
+from schakel.pathways.models import OPEN_TASK_STATUSES, CarePathway, Task, TaskStatus
+from schakel.patients.actions import Actor, do_start_care_relation, log_patient_change
+from schakel.patients.models import RelationKind
+
+# The end of the working day on which GP input is due.
+INPUT_DUE_TIME = time(17, 0)
+
+
+def input_deadline(meeting: MdoMeeting) -> datetime:
+    """17:00 on the working day ``input_lead_days`` working days before the meeting."""
+    meeting_day = timezone.localdate(meeting.starts_at)
+    due_day = working_days_before(meeting_day, meeting.input_lead_days)
+    return datetime.combine(due_day, INPUT_DUE_TIME, tzinfo=timezone.get_current_timezone())
+
+
+@transaction.atomic
+def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
+    """Create the series' meetings from today until ``until`` (existing dates are kept)."""
+    zone = timezone.get_current_timezone()
+    day = timezone.localdate()
+    day += timedelta(days=(series.weekday - day.weekday()) % 7)
+    created = []
+    while day <= until:
+        meeting, new = MdoMeeting.objects.get_or_create(
+            series=series,
+            scheduled_for=day,
+            defaults={
+                "name": series.name,
+                "hospital": series.hospital,
+                "starts_at": datetime.combine(day, series.starts_at, tzinfo=zone),
+                "ends_at": datetime.combine(day, series.ends_at, tzinfo=zone),
+                "location": series.location,
+                "video_link": series.video_link,
+                "chair": series.chair,
+                "coordinator": series.coordinator,
+                "input_lead_days": series.input_lead_days,
+            },
+        )
+        if new:
+            created.append(meeting)
+        day += timedelta(days=7)
+    return created
+
+
+def _input_owner(pathway: CarePathway) -> dict[str, Any]:
+    """The GP, or the practice's POH team if the practice prefers; the practice as fallback."""
+    practice = pathway.patient.gp_practice
+    preference = PracticeMdoPreference.objects.filter(practice=practice).first()
+    if practice is not None and preference is not None and preference.input_by == InputBy.POH:
+        return {"owner_team": practice, "owner_function": Function.POH_ONCOLOGY}
+    if pathway.general_practitioner is not None:
+        return {"owner_role": pathway.general_practitioner}
+    return {"owner_team": practice}
+
+
+@transaction.atomic
+def do_add_to_agenda(
+    meeting: MdoMeeting,
+    pathway: CarePathway,
+    *,
+    question: str,
+    actor: Actor,
+    slot_start: time | None = None,
+) -> AgendaItem:
+    """Put a pathway on the agenda; ask the GP for input before the deadline.
+
+    The chair and the coordinator get an MDO care relation with the patient, so they can
+    prepare the case (and only cases on their agendas).
+    """
+    position = meeting.items.filter(removed_at__isnull=True).count() + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        pathway=pathway,
+        question=question,
+        position=position,
+        slot_start=slot_start,
+        added_by=actor.user,
+    )
+    for role in (meeting.chair, meeting.coordinator):
+        if role is not None:
+            do_start_care_relation(pathway.patient, role, kind=RelationKind.MDO, actor=actor)
+    owner = _input_owner(pathway)
+    if owner.get("owner_role") or owner.get("owner_team"):
+        item.input_request = do_create_task(
+            pathway,
+            title=f"MDO-inbreng voor {timezone.localtime(meeting.starts_at):%d-%m %H:%M}",
+            description=question,
+            due_at=input_deadline(meeting),
+            actor=actor,
+            escalation_role=meeting.coordinator,
+            focus=("AgendaItem", item.pk),
+            **owner,
+        )
+        item.save(update_fields=["input_request", "updated_at"])
+    when = timezone.localtime(meeting.starts_at)
+    do_record_note(
+        pathway, summary=f"Aangemeld voor {meeting.name} van {when:%d-%m-%Y}", actor=actor
+    )
+    log_patient_change(
+        actor, pathway.patient, AccessEvent.UPDATE, object_type="AgendaItem", object_id=item.pk
+    )
+    return item
+
+
+def _close_request(item: AgendaItem, actor: Actor, status: TaskStatus) -> None:
+    task = item.input_request
+    if task is not None and task.status in OPEN_TASK_STATUSES:
+        do_transition_task(task, status, actor=actor)
+
+
+@transaction.atomic
+def do_remove_from_agenda(item: AgendaItem, *, actor: Actor) -> None:
+    """Take a pathway off the agenda; an open input request is withdrawn and the GP told."""
+    item.removed_at = timezone.now()
+    item.save(update_fields=["removed_at", "updated_at"])
+    _close_request(item, actor, TaskStatus.CANCELLED)
+    publish("mdo_request_withdrawn", item=item, acting_user=actor.user)
+    log_patient_change(
+        actor,
+        item.pathway.patient,
+        AccessEvent.UPDATE,
+        object_type="AgendaItem",
+        object_id=item.pk,
+        detail="removed",
+    )
+
+
+@transaction.atomic
+def do_move_meeting(
+    meeting: MdoMeeting, *, starts_at: datetime, ends_at: datetime, acting_user: Any
+) -> int:
+    """Move a meeting; open input requests move their deadline and the GPs are told.
+
+    Returns the number of requests moved.
+    """
+    meeting.starts_at = starts_at
+    meeting.ends_at = ends_at
+    meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    deadline = input_deadline(meeting)
+    requests = Task.objects.filter(
+        pk__in=meeting.items.filter(removed_at__isnull=True).values("input_request"),
+        status__in=OPEN_TASK_STATUSES,
+    )
+    moved = list(requests)
+    requests.update(due_at=deadline, updated_at=timezone.now())
+    for task in moved:
+        task.due_at = deadline
+        publish("mdo_request_moved", task=task, acting_user=acting_user)
+    return len(moved)
+
+
+@transaction.atomic
+def do_cancel_meeting(meeting: MdoMeeting, *, actor: Actor) -> None:
+    """Cancel a meeting: its open input requests are withdrawn and the GPs told."""
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status", "updated_at"])
+    for item in meeting.items.filter(removed_at__isnull=True).select_related(
+        "input_request__pathway", "pathway__patient"
+    ):
+        _close_request(item, actor, TaskStatus.CANCELLED)
+        publish("mdo_request_withdrawn", item=item, acting_user=actor.user)
+
+
+@transaction.atomic
+def do_submit_gp_input(
+    pathway: CarePathway,
+    *,
+    actor: Actor,
+    agenda_item: AgendaItem | None = None,
+    **answers: Any,
+) -> GpInput:
+    """The GP's input: stored, marked late if after the deadline, the request completed."""
+    late = False
+    task = agenda_item.input_request if agenda_item is not None else None
+    if task is not None:
+        late = timezone.now() > task.due_at
+    gp_input = GpInput.objects.create(
+        pathway=pathway,
+        agenda_item=agenda_item,
+        submitted_by=actor.user,
+        submitted_by_role=actor.role,
+        late=late,
+        **answers,
+    )
+    if task is not None and task.status in OPEN_TASK_STATUSES:
+        do_transition_task(task, TaskStatus.COMPLETED, actor=actor)
+    log_patient_change(
+        actor, pathway.patient, AccessEvent.CREATE, object_type="GpInput", object_id=gp_input.pk
+    )
+    return gp_input
+
+
+def gp_role_for(roles: list[PractitionerRole], pathway: CarePathway) -> PractitionerRole | None:
+    """The user's GP or POH role at the patient's practice, if any."""
+    return next(
+        (
+            r
+            for r in roles
+            if r.organization_id == pathway.patient.gp_practice_id
+            and r.function in (Function.GP, Function.POH_ONCOLOGY)
+        ),
+        None,
+    )

@@ -1,0 +1,87 @@
+"""Forms of the MDO pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schakel.mdo.models import GpInput
+from schakel.pathways.models import CarePathway
+
+
+class GpInputForm(forms.ModelForm):
+    """Usable in five minutes: every field optional, "nothing to add" is an answer."""
+
+    class Meta:
+        model = GpInput
+        fields = [
+            "nothing_to_add",
+            "performance_status",
+            "quality_of_life",
+            "patient_wishes",
+            "treatment_limits",
+            "advance_care_planning",
+            "comorbidity",
+            "social_situation",
+            "surprise_question",
+            "other",
+            "wants_to_join",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "quality_of_life",
+                "patient_wishes",
+                "comorbidity",
+                "social_situation",
+                "other",
+            )
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        answered = any(
+            cleaned.get(name) not in (None, "", False)
+            for name in self.Meta.fields
+            if name not in ("nothing_to_add", "wants_to_join")
+        )
+        if not answered and not cleaned.get("nothing_to_add"):
+            raise forms.ValidationError(
+                _("Fill in at least one question, or tick “nothing to add”."), code="empty"
+            )
+        return cleaned
+
+
+class PathwayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.patient.sorted_name} – {obj.tumour_type}"
+
+
+class AgendaForm(forms.Form):
+    pathway = PathwayChoiceField(label=_("Patient"), queryset=CarePathway.objects.none())
+    question = forms.CharField(label=_("Question for the MDO"), max_length=500)
+    slot_start = forms.TimeField(
+        label=_("Time slot (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+
+    def __init__(self, pathways: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["pathway"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = pathways.select_related("patient", "tumour_type")
+
+
+class MoveForm(forms.Form):
+    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
+            self.add_error("ends", _("The meeting must end after it starts."))
+        return cleaned

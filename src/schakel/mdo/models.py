@@ -1,0 +1,315 @@
+"""Multidisciplinary team meetings (MDO): series, meetings, agendas and the GP's input."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from schakel.core.models import TimestampedModel
+from schakel.directory.models import Organization, PractitionerRole, TumourType
+from schakel.pathways.models import CarePathway, Task
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
+class MdoSeries(TimestampedModel):
+    """A recurring MDO (e.g. every Tuesday 16:00-17:30), at a hospital or regional."""
+
+    name = models.CharField(_("name"), max_length=160)
+    hospital = models.ForeignKey(
+        Organization,
+        verbose_name=_("hospital"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mdo_series",
+        help_text=_("Empty for a regional MDO across hospitals."),
+    )
+    tumour_types = models.ManyToManyField(TumourType, verbose_name=_("tumour types"), blank=True)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    chair = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    coordinator = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("MDO coordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    input_lead_days = models.PositiveSmallIntegerField(
+        _("GP input due (working days before)"), default=2
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("MDO series")
+        verbose_name_plural = _("MDO series")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class MdoMeeting(TimestampedModel):
+    """One MDO. Moving it moves the deadlines of the open GP input requests."""
+
+    series = models.ForeignKey(
+        MdoSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    name = models.CharField(_("name"), max_length=160)
+    hospital = models.ForeignKey(
+        Organization,
+        verbose_name=_("hospital"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheduled_for = models.DateField(
+        _("planned date"), help_text=_("The date the series planned; stays when it is moved.")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    chair = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    coordinator = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("MDO coordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    input_lead_days = models.PositiveSmallIntegerField(
+        _("GP input due (working days before)"), default=2
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+
+    class Meta:
+        verbose_name = _("MDO meeting")
+        verbose_name_plural = _("MDO meetings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "scheduled_for"], name="mdo_one_meeting_per_series_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mdo:meeting", args=[self.pk])
+
+
+class AgendaItem(TimestampedModel):
+    """A pathway on a meeting's agenda, with the question for the MDO and its time slot."""
+
+    meeting = models.ForeignKey(
+        MdoMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items"
+    )
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.CASCADE,
+        related_name="mdo_items",
+    )
+    question = models.CharField(_("question for the MDO"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    slot_start = models.TimeField(_("time slot"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    input_request = models.OneToOneField(
+        Task,
+        verbose_name=_("GP input request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(_("taken off the agenda"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "pathway"],
+                condition=Q(removed_at__isnull=True),
+                name="mdo_pathway_once_per_agenda",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} #{self.position}"
+
+
+class PerformanceStatus(models.IntegerChoices):
+    """WHO/ECOG performance status (public domain)."""
+
+    FULLY_ACTIVE = 0, _("0 – fully active")
+    RESTRICTED = 1, _("1 – restricted in strenuous activity, can do light work")
+    AMBULATORY = 2, _("2 – self-care, cannot work, up more than half the day")
+    LIMITED = 3, _("3 – limited self-care, in bed or chair more than half the day")
+    DISABLED = 4, _("4 – completely disabled, no self-care")
+
+
+class AdvanceCarePlanning(models.TextChoices):
+    NOT_DISCUSSED = "not_discussed", _("not discussed")
+    IN_PROGRESS = "in_progress", _("discussed, not recorded")
+    RECORDED = "recorded", _("wishes recorded (wilsverklaring)")
+
+
+class SurpriseAnswer(models.TextChoices):
+    YES = "yes", _("yes, I would be surprised")
+    NO = "no", _("no, I would not be surprised")
+    UNKNOWN = "unknown", _("don't know")
+
+
+class GpInput(TimestampedModel):
+    """What the GP knows that the MDO should weigh: frailty, life, wishes. Short by design.
+
+    Given for an agenda item (on request or not), or for a pathway without a meeting yet.
+    "Nothing to add" is an answer too.
+    """
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.CASCADE,
+        related_name="gp_inputs",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inputs",
+    )
+    nothing_to_add = models.BooleanField(_("nothing to add"), default=False)
+    performance_status = models.PositiveSmallIntegerField(
+        _("performance status (WHO/ECOG), the GP's estimate"),
+        choices=PerformanceStatus.choices,
+        null=True,
+        blank=True,
+    )
+    quality_of_life = models.TextField(_("quality of life"), max_length=1000, blank=True)
+    patient_wishes = models.TextField(
+        _("what the patient wants: goals, what matters most"), max_length=1000, blank=True
+    )
+    treatment_limits = models.CharField(_("treatment limits"), max_length=500, blank=True)
+    advance_care_planning = models.CharField(
+        _("advance care planning"),
+        max_length=16,
+        choices=AdvanceCarePlanning.choices,
+        blank=True,
+    )
+    comorbidity = models.TextField(
+        _("relevant comorbidity and medication"), max_length=1000, blank=True
+    )
+    social_situation = models.TextField(
+        _("social situation and informal carer"), max_length=1000, blank=True
+    )
+    surprise_question = models.CharField(
+        _("would you be surprised if this patient died in the next 12 months?"),
+        max_length=8,
+        choices=SurpriseAnswer.choices,
+        blank=True,
+    )
+    other = models.TextField(_("anything else"), max_length=1000, blank=True)
+    wants_to_join = models.BooleanField(_("I want to join the discussion"), default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_by_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("in the role of"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    late = models.BooleanField(_("after the deadline"), default=False)
+
+    class Meta:
+        verbose_name = _("GP input")
+        verbose_name_plural = _("GP inputs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"GP input {self.pk}"
+
+
+class InputBy(models.TextChoices):
+    GP = "gp", _("the patient's GP")
+    POH = "poh", _("the practice nurse oncology (POH)")
+
+
+class PracticeMdoPreference(models.Model):
+    """Whom a GP practice wants MDO input requests to go to."""
+
+    practice = models.OneToOneField(
+        Organization,
+        verbose_name=_("GP practice"),
+        on_delete=models.CASCADE,
+        related_name="mdo_preference",
+    )
+    input_by = models.CharField(
+        _("input requests go to"), max_length=4, choices=InputBy.choices, default=InputBy.GP
+    )
+
+    class Meta:
+        verbose_name = _("practice MDO preference")
+        verbose_name_plural = _("practice MDO preferences")
+
+    def __str__(self) -> str:
+        return f"{self.practice}: {self.get_input_by_display()}"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from schakel.mdo import views
+
+app_name = "mdo"
+
+urlpatterns = [
+    path("mdo/", views.meetings, name="meetings"),
+    path("mdo/<int:pk>/", views.meeting, name="meeting"),
+    path("mdo/<int:pk>/agenda/", views.add_to_agenda, name="add_to_agenda"),
+    path("mdo/<int:pk>/verplaatsen/", views.move_meeting, name="move"),
+    path("mdo/<int:pk>/annuleren/", views.cancel_meeting, name="cancel"),
+    path("mdo/agendapunt/<int:pk>/verwijderen/", views.remove_from_agenda, name="remove_item"),
+    path("trajecten/<int:pk>/mdo-inbreng/", views.gp_input, name="gp_input"),
+]

@@ -1,0 +1,231 @@
+"""MDO pages: meetings, the agenda with the GP's input beside each case, the GP input form."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schakel.accounts.models import User
+from schakel.audit.models import AccessEvent
+from schakel.directory.access import acting_role, active_roles
+from schakel.mdo import actions
+from schakel.mdo.access import can_manage, meetings_for
+from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm
+from schakel.mdo.models import AgendaItem, GpInput, MeetingStatus
+from schakel.pathways.access import get_pathway_for_user, visible_pathways
+from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
+from schakel.patients.access import log_patients_listed, visible_patients
+from schakel.patients.actions import Actor
+
+
+def _actor(request: HttpRequest) -> Actor:
+    role = acting_role(request.user)
+    if role is None or not isinstance(request.user, User):
+        raise PermissionDenied
+    return Actor(request.user, role, request)
+
+
+@require_GET
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    """Upcoming meetings the user takes part in, with the number of cases (no patient names)."""
+    upcoming = (
+        meetings_for(request.user)
+        .filter(ends_at__gte=timezone.now() - timedelta(hours=12))
+        .annotate(case_count=Count("items", filter=Q(items__removed_at__isnull=True)))
+        .select_related("hospital")
+        .order_by("starts_at")[:50]
+    )
+    return render(request, "mdo/meetings.html", {"meetings": upcoming})
+
+
+def input_status(item: AgendaItem, now: datetime) -> str:
+    """requested, received, late, declined, not requested (for the agenda at a glance)."""
+    if item.latest_input is not None:  # type: ignore[attr-defined]
+        return "late" if item.latest_input.late else "received"  # type: ignore[attr-defined]
+    task = item.input_request
+    if task is None:
+        return "not_requested"
+    if task.status == TaskStatus.DECLINED:
+        return "declined"
+    if task.status in OPEN_TASK_STATUSES and task.due_at < now:
+        return "overdue"
+    return "requested"
+
+
+@require_GET
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda, the GP-input status per case and the input beside it; printable."""
+    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    visible = set(visible_patients(request.user).values_list("pk", flat=True))
+    items = list(
+        meeting.items.filter(removed_at__isnull=True)
+        .select_related("pathway__patient", "pathway__tumour_type", "input_request")
+        .prefetch_related(Prefetch("inputs", queryset=GpInput.objects.order_by("-created_at")))
+    )
+    now = timezone.now()
+    rows = []
+    for item in items:
+        item.latest_input = next(iter(item.inputs.all()), None)  # type: ignore[attr-defined]
+        rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
+    shown = list(
+        visible_patients(request.user).filter(
+            pk__in=[item.pathway.patient_id for item, ok, _s in rows if ok]
+        )
+    )
+    log_patients_listed(request, shown)
+    manager = can_manage(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "can_manage": manager,
+        "agenda_form": AgendaForm(visible_pathways(request.user).exclude(phase=Phase.CLOSED))
+        if manager or active_roles(request.user)
+        else None,
+        "move_form": MoveForm(
+            initial={
+                "date": timezone.localdate(meeting.starts_at),
+                "starts": timezone.localtime(meeting.starts_at).time(),
+                "ends": timezone.localtime(meeting.ends_at).time(),
+            }
+        ),
+    }
+    return render(request, "mdo/meeting.html", context)
+
+
+@require_POST
+@login_required
+def add_to_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(meetings_for(request.user), pk=pk, status=MeetingStatus.SCHEDULED)
+    form = AgendaForm(visible_pathways(request.user).exclude(phase=Phase.CLOSED), request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a patient and write the question for the MDO."))
+        return redirect(meeting)
+    pathway = form.cleaned_data["pathway"]
+    access = get_pathway_for_user(request, pathway.pk, event=AccessEvent.UPDATE)
+    if not access.can_write or not isinstance(request.user, User):
+        raise PermissionDenied
+    if meeting.items.filter(pathway=pathway, removed_at__isnull=True).exists():
+        messages.error(request, _("This patient is already on the agenda."))
+        return redirect(meeting)
+    actor = Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
+    actions.do_add_to_agenda(
+        meeting,
+        pathway,
+        question=form.cleaned_data["question"],
+        slot_start=form.cleaned_data["slot_start"],
+        actor=actor,
+    )
+    messages.success(request, _("Put on the agenda; the GP is asked for input."))
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def remove_from_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "pathway__patient", "input_request"),
+        pk=pk,
+        removed_at__isnull=True,
+    )
+    if not can_manage(request.user, item.meeting):
+        raise Http404
+    get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
+    actions.do_remove_from_agenda(item, actor=_actor(request))
+    messages.success(request, _("Taken off the agenda; the GP's request is withdrawn."))
+    return redirect(item.meeting)
+
+
+@require_POST
+@login_required
+def move_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    if not can_manage(request.user, meeting):
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a date and a start before the end."))
+        return redirect(meeting)
+    zone = timezone.get_current_timezone()
+    day = form.cleaned_data["date"]
+    moved = actions.do_move_meeting(
+        meeting,
+        starts_at=datetime.combine(day, form.cleaned_data["starts"], tzinfo=zone),
+        ends_at=datetime.combine(day, form.cleaned_data["ends"], tzinfo=zone),
+        acting_user=request.user,
+    )
+    messages.success(
+        request, _("Meeting moved; %(n)d input requests got a new deadline.") % {"n": moved}
+    )
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    if not can_manage(request.user, meeting):
+        raise PermissionDenied
+    actions.do_cancel_meeting(meeting, actor=_actor(request))
+    messages.success(request, _("Meeting cancelled; open input requests are withdrawn."))
+    return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
+    """The GP's input for a pathway (for an agenda item when there is one)."""
+    access = get_pathway_for_user(
+        request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
+    )
+    if not access.can_write or not isinstance(request.user, User):
+        raise PermissionDenied
+    pathway = access.pathway
+    item = None
+    item_id = request.GET.get("agendapunt") or request.POST.get("agendapunt")
+    if item_id:
+        item = (
+            AgendaItem.objects.filter(
+                pk=item_id if str(item_id).isdigit() else 0,
+                pathway=pathway,
+                removed_at__isnull=True,
+            )
+            .select_related("meeting", "input_request")
+            .first()
+        )
+        if item is None:
+            raise Http404
+    form = GpInputForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actor = Actor(
+            request.user, access.patient_access.role, request, access.patient_access.grounds
+        )
+        gp_input_obj = actions.do_submit_gp_input(
+            pathway, actor=actor, agenda_item=item, **form.cleaned_data
+        )
+        if gp_input_obj.late:
+            messages.warning(
+                request,
+                _(
+                    "Thank you. Your input arrived after the deadline; it is "
+                    "marked late but still goes to the MDO."
+                ),
+            )
+        else:
+            messages.success(request, _("Thank you. Your input goes to the MDO."))
+        return redirect(pathway)
+    return render(
+        request,
+        "mdo/gp_input.html",
+        {"form": form, "pathway": pathway, "item": item, "access": access},
+    )

@@ -1,0 +1,264 @@
+"""The MDO hears the GP: the request, its deadline, the input, moved and cancelled meetings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from schakel.accounts.models import User
+from schakel.directory.models import Function, PractitionerRole
+from schakel.mdo import actions
+from schakel.mdo.models import (
+    AgendaItem,
+    GpInput,
+    InputBy,
+    MdoMeeting,
+    MdoSeries,
+    MeetingStatus,
+    PracticeMdoPreference,
+)
+from schakel.messaging.models import Notification, NotificationKind
+from schakel.pathways.models import EventKind, Task, TaskStatus
+from schakel.patients.models import CareRelation, RelationKind
+from tests.base import make_person
+from tests.pathways_base import PathwayTestCase
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
+
+
+def request_of(item: AgendaItem) -> Task:
+    """The GP input request of an agenda item, as it is in the database now."""
+    assert item.input_request is not None
+    return Task.objects.get(pk=item.input_request.pk)
+
+
+class MdoTestCase(PathwayTestCase):
+    meeting: MdoMeeting
+    coordinator_role: PractitionerRole
+    mdo_coordinator: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.coordinator_role = make_person(
+            "mdo@test.nl", cls.hospital, Function.MDO_COORDINATOR, "Mies", "Bos"
+        )
+        cls.mdo_coordinator = cls.user_of(cls.coordinator_role)
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.create(user=cls.mdo_coordinator, name="app", confirmed=True)
+        day = timezone.localdate() + timedelta(days=14)
+        cls.meeting = MdoMeeting.objects.create(
+            name="MDO mammacarcinoom",
+            hospital=cls.hospital,
+            scheduled_for=day,
+            starts_at=at(day, 16),
+            ends_at=at(day, 17, 30),
+            coordinator=cls.coordinator_role,
+            chair=cls.specialist.practitioner.roles.get(),
+            video_link="https://video.example/mdo",
+        )
+
+    def add(self, meeting: MdoMeeting | None = None) -> AgendaItem:
+        return actions.do_add_to_agenda(
+            meeting or self.meeting,
+            self.pathway,
+            question="Adjuvante chemotherapie?",
+            actor=self.actor(self.specialist),
+        )
+
+
+class DeadlineTests(MdoTestCase):
+    def test_the_request_is_due_two_working_days_before_across_a_weekend(self):
+        tuesday = date(2026, 12, 1)
+        self.meeting.starts_at = at(tuesday, 16)
+        self.assertEqual(actions.input_deadline(self.meeting), at(date(2026, 11, 27), 17))
+
+    def test_and_across_a_public_holiday(self):
+        self.meeting.starts_at = at(date(2026, 4, 28), 16)  # the day after Koningsdag
+        self.assertEqual(actions.input_deadline(self.meeting), at(date(2026, 4, 23), 17))
+        self.meeting.input_lead_days = 3
+        self.assertEqual(actions.input_deadline(self.meeting), at(date(2026, 4, 22), 17))
+
+
+class AgendaTests(MdoTestCase):
+    def test_putting_a_patient_on_the_agenda_asks_the_gp_with_a_deadline(self):
+        item = self.add()
+        task = item.input_request
+        assert task is not None
+        self.assertEqual(task.owner_role, self.gp_role)
+        self.assertEqual(task.due_at, actions.input_deadline(self.meeting))
+        self.assertEqual(task.focus_type, "AgendaItem")
+        self.assertEqual(task.escalation_role, self.coordinator_role)
+        self.assertTrue(
+            Notification.objects.filter(recipient=self.gp, kind=NotificationKind.TASK).exists()
+        )
+        self.assertTrue(
+            self.pathway.events.filter(
+                kind=EventKind.NOTE, summary__startswith="Aangemeld"
+            ).exists()
+        )
+        # The coordinator now has a care relation for this case.
+        self.assertTrue(
+            CareRelation.objects.filter(role=self.coordinator_role, kind=RelationKind.MDO).exists()
+        )
+
+    def test_a_practice_that_prefers_its_poh_gets_a_team_task_for_the_poh(self):
+        PracticeMdoPreference.objects.create(practice=self.practice, input_by=InputBy.POH)
+        task = self.add().input_request
+        assert task is not None
+        self.assertEqual(
+            (task.owner_team, task.owner_function), (self.practice, Function.POH_ONCOLOGY)
+        )
+        self.assertTrue(Notification.objects.filter(recipient=self.poh).exists())
+        self.assertFalse(
+            Notification.objects.filter(recipient=self.gp, kind=NotificationKind.TASK).exists()
+        )
+
+    def test_moving_the_meeting_moves_the_deadline_and_tells_the_gp(self):
+        item = self.add()
+        later = self.meeting.starts_at + timedelta(days=7)
+        moved = actions.do_move_meeting(
+            self.meeting,
+            starts_at=later,
+            ends_at=later + timedelta(hours=1),
+            acting_user=self.mdo_coordinator,
+        )
+        self.assertEqual(moved, 1)
+        task = request_of(item)
+        self.assertEqual(task.due_at, actions.input_deadline(self.meeting))
+        self.assertTrue(
+            Notification.objects.filter(
+                recipient=self.gp, kind=NotificationKind.MDO, text="moved"
+            ).exists()
+        )
+
+    def test_cancelling_or_removing_withdraws_the_request_and_tells_the_gp(self):
+        item = self.add()
+        actions.do_remove_from_agenda(item, actor=self.actor(self.mdo_coordinator))
+        self.assertEqual(request_of(item).status, TaskStatus.CANCELLED)
+        self.assertTrue(Notification.objects.filter(recipient=self.gp, text="withdrawn").exists())
+        item = self.add()
+        actions.do_cancel_meeting(self.meeting, actor=self.actor(self.mdo_coordinator))
+        self.assertEqual(self.meeting.status, MeetingStatus.CANCELLED)
+        self.assertEqual(request_of(item).status, TaskStatus.CANCELLED)
+
+    def test_a_series_generates_its_meetings_once(self):
+        series = MdoSeries.objects.create(
+            name="MDO longoncologie",
+            hospital=self.hospital,
+            weekday=1,
+            starts_at=time(16),
+            ends_at=time(17, 30),
+        )
+        until = timezone.localdate() + timedelta(weeks=4)
+        first = actions.do_schedule_meetings(series, until=until)
+        self.assertEqual(len(first), 4 if (until - timezone.localdate()).days >= 28 else 5)
+        self.assertEqual(actions.do_schedule_meetings(series, until=until), [])
+        self.assertTrue(all(m.starts_at.astimezone(AMSTERDAM).weekday() == 1 for m in first))
+
+
+class GpInputTests(MdoTestCase):
+    def url(self, item: AgendaItem) -> str:
+        return reverse("mdo:gp_input", args=[self.pathway.pk]) + f"?agendapunt={item.pk}"
+
+    def test_nothing_to_add_is_an_answer_that_completes_the_request(self):
+        item = self.add()
+        self.login(self.gp)
+        page = self.client.get(self.url(item))
+        self.assertContains(page, "Adjuvante chemotherapie?")
+        response = self.client.post(self.url(item), {"nothing_to_add": "on", "agendapunt": item.pk})
+        self.assertRedirects(
+            response, self.pathway.get_absolute_url(), fetch_redirect_response=False
+        )
+        gp_input = GpInput.objects.get()
+        self.assertTrue(gp_input.nothing_to_add)
+        self.assertFalse(gp_input.late)
+        self.assertEqual(request_of(item).status, TaskStatus.COMPLETED)
+
+    def test_an_empty_form_is_refused_in_dutch(self):
+        item = self.add()
+        self.login(self.gp)
+        response = self.client.post(self.url(item), {"agendapunt": item.pk})
+        self.assertContains(response, "Vul ten minste één vraag in")
+        self.assertFalse(GpInput.objects.exists())
+
+    def test_input_after_the_deadline_is_accepted_and_marked_late(self):
+        item = self.add()
+        Task.objects.filter(pk=request_of(item).pk).update(
+            due_at=timezone.now() - timedelta(hours=1)
+        )
+        self.login(self.gp)
+        self.client.post(
+            self.url(item),
+            {
+                "performance_status": "2",
+                "patient_wishes": "Wil thuis blijven",
+                "agendapunt": item.pk,
+            },
+        )
+        self.assertTrue(GpInput.objects.get().late)
+
+    def test_the_coordinator_sees_the_status_and_the_input_beside_the_case(self):
+        item = self.add()
+        self.login(self.gp)
+        self.client.post(
+            self.url(item),
+            {
+                "quality_of_life": "Fietst nog dagelijks",
+                "wants_to_join": "on",
+                "agendapunt": item.pk,
+            },
+        )
+        self.client.logout()
+        self.login(self.mdo_coordinator)
+        page = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(page, "Piet Jansen")
+        self.assertContains(page, "Fietst nog dagelijks")
+        self.assertContains(page, "input-status--received")
+
+    def test_a_gp_of_another_practice_cannot_see_the_agenda_patient(self):
+        item = self.add()
+        self.login(self.other_gp)
+        self.assertEqual(self.client.get(self.url(item)).status_code, 404)
+        page = self.client.get(self.meeting.get_absolute_url())
+        if page.status_code == 200:
+            self.assertNotContains(page, "Jansen")
+
+    def test_the_agenda_page_does_the_same_queries_for_1_and_10_items(self):
+        from tests.test_pathway_pages import PathwayListTests
+
+        self.login(self.mdo_coordinator)
+        self.add()
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(self.meeting.get_absolute_url()).status_code, 200)
+            return len(queries)
+
+        one = count()
+        helper = PathwayListTests()
+        helper.patient, helper.practice, helper.hospital = (
+            self.patient,
+            self.practice,
+            self.hospital,
+        )
+        helper.pathway, helper.gp_role, helper.breast = self.pathway, self.gp_role, self.breast
+        helper.add_pathways(9)
+        from schakel.pathways.models import CarePathway
+
+        for pathway in CarePathway.objects.exclude(pk=self.pathway.pk):
+            actions.do_add_to_agenda(
+                self.meeting, pathway, question="Beleid?", actor=self.actor(self.specialist)
+            )
+        self.assertEqual(self.meeting.items.count(), 10)
+        self.assertEqual(count(), one)
