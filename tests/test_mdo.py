@@ -262,3 +262,58 @@ class GpInputTests(MdoTestCase):
             )
         self.assertEqual(self.meeting.items.count(), 10)
         self.assertEqual(count(), one)
+
+
+class OutcomeTests(MdoTestCase):
+    def record(self, item: AgendaItem) -> None:
+        self.login(self.mdo_coordinator)
+        response = self.client.post(
+            reverse("mdo:record_outcome", args=[item.pk]),
+            {
+                "advice": "Adjuvante chemotherapie, daarna radiotherapie.",
+                "intent": "curative",
+                "informs_patient": "Internist-oncoloog",
+                "responsible_specialist": self.specialist.practitioner.roles.get().pk,
+            },
+        )
+        self.assertRedirects(
+            response, self.meeting.get_absolute_url(), fetch_redirect_response=False
+        )
+        self.client.logout()
+
+    def test_the_advice_goes_to_the_gp_who_acknowledges_it(self):
+        item = self.add()
+        self.record(item)
+        from schakel.mdo.models import MdoOutcome
+
+        outcome = MdoOutcome.objects.get(agenda_item=item)
+        assert outcome.acknowledgement is not None
+        self.assertEqual(outcome.acknowledgement.owner_role, self.gp_role)
+        self.assertTrue(self.pathway.events.filter(kind=EventKind.MDO).exists())
+        self.login(self.gp)
+        page = self.client.get(reverse("mdo:outcomes", args=[self.pathway.pk]))
+        self.assertContains(page, "Adjuvante chemotherapie, daarna radiotherapie.")
+        self.client.post(reverse("mdo:outcomes", args=[self.pathway.pk]), {"outcome": outcome.pk})
+        outcome.refresh_from_db()
+        self.assertIsNotNone(outcome.acknowledged_at)
+        self.assertEqual(
+            Task.objects.get(pk=outcome.acknowledgement.pk).status, TaskStatus.COMPLETED
+        )
+
+    def test_only_the_chair_or_coordinator_records_the_advice(self):
+        item = self.add()
+        self.login(self.gp)
+        response = self.client.post(
+            reverse("mdo:record_outcome", args=[item.pk]),
+            {"advice": "x", "intent": "curative", "informs_patient": "x"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(hasattr(AgendaItem.objects.get(pk=item.pk), "outcome"))
+
+    def test_an_incomplete_advice_is_refused(self):
+        item = self.add()
+        self.login(self.mdo_coordinator)
+        response = self.client.post(
+            reverse("mdo:record_outcome", args=[item.pk]), {"advice": ""}, follow=True
+        )
+        self.assertContains(response, "Schrijf het advies")

@@ -15,18 +15,24 @@ from django.utils import timezone
 
 from schakel.audit.models import AccessEvent
 from schakel.core.events import publish
-from schakel.core.workdays import working_days_before
+from schakel.core.workdays import working_days_after, working_days_before
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo.models import (
     AgendaItem,
     GpInput,
     InputBy,
     MdoMeeting,
+    MdoOutcome,
     MdoSeries,
     MeetingStatus,
     PracticeMdoPreference,
 )
-from schakel.pathways.actions import do_create_task, do_record_note, do_transition_task
+from schakel.pathways.actions import (
+    do_create_task,
+    do_record_mdo_discussed,
+    do_record_note,
+    do_transition_task,
+)
 from schakel.pathways.models import OPEN_TASK_STATUSES, CarePathway, Task, TaskStatus
 from schakel.patients.actions import Actor, do_start_care_relation, log_patient_change
 from schakel.patients.models import RelationKind
@@ -229,4 +235,62 @@ def gp_role_for(roles: list[PractitionerRole], pathway: CarePathway) -> Practiti
             and r.function in (Function.GP, Function.POH_ONCOLOGY)
         ),
         None,
+    )
+
+
+# How long the GP has to read and acknowledge the MDO's advice.
+ACKNOWLEDGE_WORKING_DAYS = 3
+
+
+@transaction.atomic
+def do_record_outcome(item: AgendaItem, *, actor: Actor, **fields: Any) -> MdoOutcome:
+    """Record the MDO's advice: on the timeline, and to the GP as a task to acknowledge."""
+    outcome = MdoOutcome.objects.create(agenda_item=item, recorded_by=actor.user, **fields)
+    pathway = item.pathway
+    meeting = item.meeting
+    do_record_mdo_discussed(
+        pathway,
+        hospital=meeting.hospital or actor.role.organization,
+        actor=actor,
+        occurred_at=meeting.starts_at,
+        summary=outcome.get_intent_display(),
+    )
+    owner = _input_owner(pathway)
+    if owner.get("owner_role") or owner.get("owner_team"):
+        due_day = working_days_after(timezone.localdate(), ACKNOWLEDGE_WORKING_DAYS)
+        outcome.acknowledgement = do_create_task(
+            pathway,
+            title="MDO-advies lezen en bevestigen",
+            due_at=datetime.combine(
+                due_day, INPUT_DUE_TIME, tzinfo=timezone.get_current_timezone()
+            ),
+            actor=actor,
+            escalation_role=pathway.case_manager,
+            focus=("MdoOutcome", outcome.pk),
+            **owner,
+        )
+        outcome.save(update_fields=["acknowledgement", "updated_at"])
+    log_patient_change(
+        actor, pathway.patient, AccessEvent.CREATE, object_type="MdoOutcome", object_id=outcome.pk
+    )
+    return outcome
+
+
+@transaction.atomic
+def do_acknowledge_outcome(outcome: MdoOutcome, *, actor: Actor) -> None:
+    """The GP has read the advice; their task is done."""
+    if outcome.acknowledged_at is not None:
+        return
+    outcome.acknowledged_at = timezone.now()
+    outcome.save(update_fields=["acknowledged_at", "updated_at"])
+    task = outcome.acknowledgement
+    if task is not None and task.status in OPEN_TASK_STATUSES:
+        do_transition_task(task, TaskStatus.COMPLETED, actor=actor)
+    log_patient_change(
+        actor,
+        outcome.agenda_item.pathway.patient,
+        AccessEvent.UPDATE,
+        object_type="MdoOutcome",
+        object_id=outcome.pk,
+        detail="acknowledged",
     )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schakel.mdo.models import GpInput
+from schakel.mdo.models import GpInput, MdoOutcome
 from schakel.pathways.models import CarePathway
 
 
@@ -85,3 +85,21 @@ class MoveForm(forms.Form):
         if cleaned.get("starts") and cleaned.get("ends") and cleaned["ends"] <= cleaned["starts"]:
             self.add_error("ends", _("The meeting must end after it starts."))
         return cleaned
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = MdoOutcome
+        fields = [
+            "advice",
+            "intent",
+            "plan",
+            "responsible_specialist",
+            "informs_patient",
+            "informs_patient_on",
+        ]
+        widgets = {
+            "advice": forms.Textarea(attrs={"rows": 3}),
+            "plan": forms.Textarea(attrs={"rows": 2}),
+            "informs_patient_on": forms.DateInput(attrs={"type": "date"}),
+        }

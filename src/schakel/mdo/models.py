@@ -313,3 +313,56 @@ class PracticeMdoPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.practice}: {self.get_input_by_display()}"
+
+
+class TreatmentIntent(models.TextChoices):
+    CURATIVE = "curative", _("curative")
+    PALLIATIVE = "palliative", _("palliative")
+    WAIT_AND_SEE = "wait_and_see", _("wait and see")
+    NO_TREATMENT = "no_treatment", _("no treatment")
+
+
+class MdoOutcome(TimestampedModel):
+    """The MDO's advice for one case. Recording it asks the GP to read and acknowledge it."""
+
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="outcome",
+    )
+    advice = models.TextField(_("advice and conclusion"), max_length=2000)
+    intent = models.CharField(_("treatment intent"), max_length=14, choices=TreatmentIntent.choices)
+    plan = models.TextField(_("proposed plan"), max_length=2000, blank=True)
+    responsible_specialist = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("responsible specialist"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    informs_patient = models.CharField(_("who informs the patient"), max_length=160)
+    informs_patient_on = models.DateField(_("informs the patient on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledgement = models.OneToOneField(
+        Task,
+        verbose_name=_("GP acknowledgement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged by the GP at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("MDO outcome")
+        verbose_name_plural = _("MDO outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.get_intent_display()}: {self.advice[:40]}"

@@ -11,5 +11,7 @@ urlpatterns = [
     path("mdo/<int:pk>/verplaatsen/", views.move_meeting, name="move"),
     path("mdo/<int:pk>/annuleren/", views.cancel_meeting, name="cancel"),
     path("mdo/agendapunt/<int:pk>/verwijderen/", views.remove_from_agenda, name="remove_item"),
+    path("mdo/agendapunt/<int:pk>/advies/", views.record_outcome, name="record_outcome"),
     path("trajecten/<int:pk>/mdo-inbreng/", views.gp_input, name="gp_input"),
+    path("trajecten/<int:pk>/mdo-advies/", views.outcomes, name="outcomes"),
 ]

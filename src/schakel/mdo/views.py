@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import acting_role, active_roles
+from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.access import can_manage, meetings_for
-from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm
-from schakel.mdo.models import AgendaItem, GpInput, MeetingStatus
+from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm
+from schakel.mdo.models import AgendaItem, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
 from schakel.patients.access import log_patients_listed, visible_patients
@@ -70,7 +71,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     visible = set(visible_patients(request.user).values_list("pk", flat=True))
     items = list(
         meeting.items.filter(removed_at__isnull=True)
-        .select_related("pathway__patient", "pathway__tumour_type", "input_request")
+        .select_related("pathway__patient", "pathway__tumour_type", "input_request", "outcome")
         .prefetch_related(Prefetch("inputs", queryset=GpInput.objects.order_by("-created_at")))
     )
     now = timezone.now()
@@ -88,6 +89,17 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "rows": rows,
+        "outcome_form": OutcomeForm(),
+        # Listed once here: the advice form under each case reuses it without new queries.
+        "specialists": list(
+            PractitionerRole.objects.active()
+            .filter(organization=meeting.hospital)
+            .exclude(function__in=[Function.SECRETARY, Function.PRIVACY_OFFICER])
+            .select_related("practitioner")
+            .order_by("practitioner__sort_name")
+        )
+        if manager
+        else [],
         "can_manage": manager,
         "agenda_form": AgendaForm(visible_pathways(request.user).exclude(phase=Phase.CLOSED))
         if manager or active_roles(request.user)
@@ -228,4 +240,59 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "mdo/gp_input.html",
         {"form": form, "pathway": pathway, "item": item, "access": access},
+    )
+
+
+@require_POST
+@login_required
+def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair or coordinator records the MDO's advice for a case; the GP is asked to read it."""
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "pathway__patient"),
+        pk=pk,
+        removed_at__isnull=True,
+    )
+    if not can_manage(request.user, item.meeting):
+        raise Http404
+    access = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
+    if hasattr(item, "outcome"):
+        messages.error(request, _("The advice for this case is already recorded."))
+        return redirect(item.meeting)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the advice, the intent and who informs the patient."))
+        return redirect(item.meeting)
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    actor = Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
+    actions.do_record_outcome(item, actor=actor, **form.cleaned_data)
+    messages.success(request, _("Advice recorded and sent to the GP."))
+    return redirect(item.meeting)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The MDO advice on a pathway; the GP acknowledges having read it."""
+    access = get_pathway_for_user(
+        request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
+    )
+    pathway = access.pathway
+    found = (
+        MdoOutcome.objects.filter(agenda_item__pathway=pathway)
+        .select_related("agenda_item__meeting", "responsible_specialist__practitioner")
+        .order_by("-created_at")
+    )
+    if request.method == "POST":
+        if not access.can_write or not isinstance(request.user, User):
+            raise PermissionDenied
+        outcome = get_object_or_404(found, pk=request.POST.get("outcome", "0") or 0)
+        actor = Actor(
+            request.user, access.patient_access.role, request, access.patient_access.grounds
+        )
+        actions.do_acknowledge_outcome(outcome, actor=actor)
+        messages.success(request, _("Thank you: you have read the MDO advice."))
+        return redirect(pathway)
+    return render(
+        request, "mdo/outcomes.html", {"pathway": pathway, "outcomes": found, "access": access}
     )
