@@ -317,3 +317,51 @@ class OutcomeTests(MdoTestCase):
             reverse("mdo:record_outcome", args=[item.pk]), {"advice": ""}, follow=True
         )
         self.assertContains(response, "Schrijf het advies")
+
+
+class CalendarTests(MdoTestCase):
+    def test_the_personal_feed_parses_and_holds_no_patient_data(self):
+        from icalendar import Calendar
+
+        item = self.add()
+        self.login(self.gp)
+        self.client.post(
+            reverse("mdo:gp_input", args=[self.pathway.pk]) + f"?agendapunt={item.pk}",
+            {"wants_to_join": "on", "other": "Sluit graag aan", "agendapunt": item.pk},
+        )
+        settings_page = self.client.get(reverse("mdo:calendar_settings"))
+        feed_url = settings_page.context["feed_url"]
+        self.client.logout()  # calendar apps cannot log in
+        response = self.client.get(feed_url)
+        self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
+        calendar = Calendar.from_ical(response.content)
+        summaries = [str(e.get("summary")) for e in calendar.walk("VEVENT")]
+        self.assertIn("MDO: bespreking van uw patiënt", summaries)
+        body = response.content.decode()
+        for patient_data in ("Piet", "Jansen", "111222333", "Adjuvante", "Borstkanker"):
+            self.assertNotIn(patient_data, body)
+
+    def test_a_reset_address_replaces_the_old_one(self):
+        self.login(self.mdo_coordinator)
+        old = self.client.get(reverse("mdo:calendar_settings")).context["feed_url"]
+        self.client.post(reverse("mdo:calendar_settings"))
+        new = self.client.get(reverse("mdo:calendar_settings")).context["feed_url"]
+        self.assertNotEqual(old, new)
+        self.client.logout()
+        self.assertEqual(self.client.get(old).status_code, 404)
+        self.assertEqual(self.client.get(new).status_code, 200)
+        self.assertIn(b"MDO mammacarcinoom", self.client.get(new).content)
+        self.assertEqual(self.client.get("/kalender/geraden.ics").status_code, 404)
+
+    def test_a_meeting_downloads_as_ics_for_participants_only(self):
+        from icalendar import Calendar
+
+        self.login(self.mdo_coordinator)
+        response = self.client.get(reverse("mdo:meeting_ics", args=[self.meeting.pk]))
+        event = next(iter(Calendar.from_ical(response.content).walk("VEVENT")))
+        self.assertEqual(str(event.get("summary")), "MDO mammacarcinoom")
+        self.client.logout()
+        self.login(self.other_gp)
+        self.assertEqual(
+            self.client.get(reverse("mdo:meeting_ics", args=[self.meeting.pk])).status_code, 404
+        )

@@ -366,3 +366,26 @@ class MdoOutcome(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_intent_display()}: {self.advice[:40]}"
+
+
+class CalendarFeed(models.Model):
+    """A user's personal iCalendar feed: a secret address, reset when it leaks.
+
+    The feed never names a patient; it lists meetings and the slots a GP joins.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="mdo_calendar",
+    )
+    token = models.CharField(_("secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

@@ -10,18 +10,21 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from schakel.accounts.middleware import two_factor_exempt
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import acting_role, active_roles
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.access import can_manage, meetings_for
+from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
 from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm
-from schakel.mdo.models import AgendaItem, GpInput, MdoOutcome, MeetingStatus
+from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
 from schakel.patients.access import log_patients_listed, visible_patients
@@ -296,3 +299,43 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "mdo/outcomes.html", {"pathway": pathway, "outcomes": found, "access": access}
     )
+
+
+@require_GET
+@login_required
+def meeting_calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """One meeting as an .ics file."""
+    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mdo-{meeting.pk}.ics"'
+    return response
+
+
+@two_factor_exempt
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed, for calendar apps (they cannot log in): the secret address is the key.
+
+    An unknown token gets 404, the same as a wrong one.
+    """
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
+    return HttpResponse(feed_ics(feed.user), content_type="text/calendar; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Show the secret feed address; reset it when it may have leaked."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if request.method == "POST" or feed is None:
+        feed = do_reset_calendar_feed(user)
+        if request.method == "POST":
+            messages.success(request, _("New calendar address made; the old one no longer works."))
+            return redirect("mdo:calendar_settings")
+    url = request.build_absolute_uri(reverse("mdo:calendar_feed", args=[feed.token]))
+    return render(request, "mdo/calendar.html", {"feed_url": url})
