@@ -2,6 +2,7 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.core.identifiers import validate_agb, validate_big, validate_ura, validate_uzi
@@ -170,3 +171,25 @@ class DemoPathwaysTests(TestCase):
         gp = User.objects.get(email="huisarts@schakel.test")
         moved = visible_pathways(gp).annotate(n=Count("hospitals")).filter(n__gte=3)
         self.assertTrue(moved.exists())
+
+
+class DemoMdoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=StringIO())
+
+    def test_meetings_agendas_requests_in_several_states_and_advice_to_acknowledge(self):
+        from schakel.mdo.models import AgendaItem, MdoMeeting, MdoOutcome, MdoSeries
+        from schakel.pathways.models import TaskStatus
+
+        self.assertEqual(MdoSeries.objects.count(), 5)
+        self.assertTrue(MdoMeeting.objects.filter(starts_at__gt=timezone.now()).exists())
+        self.assertTrue(MdoOutcome.objects.filter(acknowledged_at__isnull=True).exists())
+        statuses = set(
+            AgendaItem.objects.exclude(input_request=None).values_list(
+                "input_request__status", flat=True
+            )
+        )
+        self.assertTrue(
+            {TaskStatus.COMPLETED, TaskStatus.REQUESTED, TaskStatus.DECLINED} <= statuses
+        )
