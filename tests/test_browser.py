@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
@@ -79,12 +80,18 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page.close()
 
     def log_in_as_the_gp(self) -> None:
+        self.log_in("huisarts@schakel.test", self.device)
+
+    def log_in(self, email: str, device: TOTPDevice) -> None:
         page = self.page
-        page.get_by_label("E-mailadres").fill("huisarts@schakel.test")
+        page.get_by_label("E-mailadres").fill(email)
         page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Inloggen").click()
-        page.get_by_label("Code uit uw authenticator-app").fill(current_token(self.device))
+        page.get_by_label("Code uit uw authenticator-app").fill(current_token(device))
         page.get_by_role("button", name="Bevestigen").click()
+
+    def log_out(self) -> None:
+        self.page.get_by_role("button", name="Uitloggen").click()
 
 
 @pytest.mark.browser
@@ -154,4 +161,59 @@ class GpFollowsAPatientWhoMovedTests(BrowserTestCase):
             assert task.owner_label.split(" (")[0] in box
         assert "Tijdlijn" in page.content()
         assert "overplaatsing naar ander ziekenhuis" in page.content().lower()
+        assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class MdoLoopTests(BrowserTestCase):
+    """The GP answers the MDO's request, the chair sees it and records the advice, the GP
+    acknowledges it."""
+
+    def test_the_gp_feeds_the_mdo_and_the_advice_comes_back(self):
+        from schakel.mdo.models import AgendaItem
+        from schakel.pathways.models import TaskStatus
+
+        item = (
+            AgendaItem.objects.filter(
+                input_request__status=TaskStatus.REQUESTED,
+                meeting__starts_at__gt=timezone.now(),
+            )
+            .select_related("pathway__patient", "meeting")
+            .order_by("pk")
+            .first()
+        )
+        assert item is not None
+        specialist = User.objects.get(email="specialist@schakel.test")
+        specialist_device = TOTPDevice.objects.create(user=specialist, name="app", confirmed=True)
+        page = self.page
+        base = self.live_server_url
+
+        page.goto(f"{base}{item.pathway.get_absolute_url()}")
+        self.log_in_as_the_gp()
+        page.get_by_role("link", name="MDO-inbreng geven").first.click()
+        page.get_by_label("Kwaliteit van leven").fill("Fietst nog elke dag naar de markt.")
+        page.get_by_label("Ik wil aansluiten bij de bespreking").check()
+        page.get_by_role("button", name="Naar het MDO sturen").click()
+        page.get_by_text("Uw inbreng", exact=False).first.wait_for()
+        self.log_out()
+
+        page.goto(f"{base}{item.meeting.get_absolute_url()}")
+        self.log_in("specialist@schakel.test", specialist_device)
+        case = page.locator(".agenda-item", has_text=item.pathway.patient.full_name)
+        assert "Fietst nog elke dag naar de markt." in case.inner_text()
+        case.get_by_text("Advies vastleggen").click()
+        case.get_by_label("Advies en conclusie").fill("Start immunotherapie.")
+        case.get_by_label("Behandeldoel").select_option("palliative")
+        case.get_by_label("Wie informeert de patiënt").fill("Longarts")
+        case.get_by_role("button", name="Vastleggen en naar de huisarts sturen").click()
+        page.get_by_text("Advies vastgelegd en naar de huisarts gestuurd.").wait_for()
+        self.log_out()
+
+        page.goto(f"{base}/trajecten/{item.pathway_id}/mdo-advies/")
+        # A code is accepted once; within the same 30 seconds the GP uses their second phone.
+        second_phone = TOTPDevice.objects.create(user=self.gp, name="tweede", confirmed=True)
+        self.log_in("huisarts@schakel.test", second_phone)
+        assert "Start immunotherapie." in page.content()
+        page.get_by_role("button", name="Ik heb dit advies gelezen").first.click()
+        page.get_by_text("Dank u: u heeft het MDO-advies gelezen.").wait_for()
         assert self.outside_requests == []
