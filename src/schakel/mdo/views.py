@@ -27,7 +27,7 @@ from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm
 from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
-from schakel.patients.access import log_patients_listed, visible_patients
+from schakel.patients.access import log_patients_shown
 from schakel.patients.actions import Actor
 
 
@@ -71,23 +71,18 @@ def input_status(item: AgendaItem, now: datetime) -> str:
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda, the GP-input status per case and the input beside it; printable."""
     meeting = get_object_or_404(meetings_for(request.user), pk=pk)
-    visible = set(visible_patients(request.user).values_list("pk", flat=True))
     items = list(
         meeting.items.filter(removed_at__isnull=True)
         .select_related("pathway__patient", "pathway__tumour_type", "input_request", "outcome")
         .prefetch_related(Prefetch("inputs", queryset=GpInput.objects.order_by("-created_at")))
     )
+    # Only the cases the user has a care relation with are shown, and each is logged.
+    visible = log_patients_shown(request, [item.pathway.patient_id for item in items])
     now = timezone.now()
     rows = []
     for item in items:
         item.latest_input = next(iter(item.inputs.all()), None)  # type: ignore[attr-defined]
         rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
-    shown = list(
-        visible_patients(request.user).filter(
-            pk__in=[item.pathway.patient_id for item, ok, _s in rows if ok]
-        )
-    )
-    log_patients_listed(request, shown)
     manager = can_manage(request.user, meeting)
     context = {
         "meeting": meeting,

@@ -43,7 +43,7 @@ from schakel.pathways.models import (
     TaskStatus,
 )
 from schakel.pathways.signals import TEXTS
-from schakel.patients.access import get_patient_for_user, log_patients_listed, visible_patients
+from schakel.patients.access import get_patient_for_user, log_patients_shown
 from schakel.patients.actions import Actor
 
 PAGE_SIZE = 50
@@ -102,10 +102,7 @@ def pathway_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_with_overview(pathways.order_by(*order)), PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
-    patients = {p.patient_id: p.patient for p in page}
-    # Grounds per patient for the log: the access decision annotates them.
-    shown = list(visible_patients(request.user).filter(pk__in=list(patients)))
-    log_patients_listed(request, shown)
+    log_patients_shown(request, [pathway.patient_id for pathway in page])
     query = {k: str(v) for k, v in request.GET.items() if k != "pagina"}
     return render(
         request,
@@ -397,10 +394,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "pathway__patient", "pathway__tumour_type", "owner_role__practitioner", "owner_team"
     ).order_by("due_at", "pk")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    shown = list(
-        visible_patients(request.user).filter(pk__in=[task.pathway.patient_id for task in page])
-    )
-    log_patients_listed(request, shown)
+    log_patients_shown(request, [task.pathway.patient_id for task in page])
     return render(
         request,
         "pathways/worklist.html",

@@ -16,7 +16,7 @@ patient and writes the access-log entry. Outsiders get 404: no hint that the pat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -204,3 +204,13 @@ def log_patients_listed(
         object_type="Patient",
         patients=[(p.pk, Grounds(p.access_grounds)) for p in patients],  # type: ignore[attr-defined]
     )
+
+
+def log_patients_shown(
+    request: HttpRequest, patient_ids: Iterable[int], *, event: AccessEvent = AccessEvent.READ
+) -> set[int]:
+    """Of these patients (about to be shown on a page), log those the user may see, each with
+    its own grounds, and return their ids: the page shows only those."""
+    shown = list(visible_patients(request.user).filter(pk__in=set(patient_ids)))
+    log_patients_listed(request, shown, event=event)
+    return {patient.pk for patient in shown}
