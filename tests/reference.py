@@ -9,6 +9,7 @@ from django.apps import apps
 SEED_MIGRATIONS = [
     "schakel.directory.migrations.0002_seed_tumour_types_and_topics",
     "schakel.pathways.migrations.0002_default_signal_thresholds",
+    "schakel.mdo.migrations.0004_default_mdo_signal_thresholds",
 ]
 
 

@@ -182,7 +182,8 @@ class DemoMdoTests(TestCase):
         from schakel.mdo.models import AgendaItem, MdoMeeting, MdoOutcome, MdoSeries
         from schakel.pathways.models import TaskStatus
 
-        self.assertEqual(MdoSeries.objects.count(), 5)
+        self.assertEqual(MdoSeries.objects.filter(hospital__isnull=False).count(), 5)
+        self.assertTrue(MdoSeries.objects.filter(hospital__isnull=True).exists())  # regional
         self.assertTrue(MdoMeeting.objects.filter(starts_at__gt=timezone.now()).exists())
         self.assertTrue(MdoOutcome.objects.filter(acknowledged_at__isnull=True).exists())
         statuses = set(
@@ -192,4 +193,11 @@ class DemoMdoTests(TestCase):
         )
         self.assertTrue(
             {TaskStatus.COMPLETED, TaskStatus.REQUESTED, TaskStatus.DECLINED} <= statuses
+        )
+        from schakel.pathways.models import Signal, SignalRule
+
+        self.assertTrue(
+            Signal.objects.filter(
+                rule=SignalRule.MDO_ADVICE_NOT_SENT, resolved_at__isnull=True
+            ).exists()
         )

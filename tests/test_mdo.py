@@ -9,21 +9,25 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
+from schakel.mdo.jobs import plan_series_meetings
 from schakel.mdo.models import (
     AgendaItem,
     GpInput,
     InputBy,
     MdoMeeting,
+    MdoOutcome,
     MdoSeries,
     MeetingStatus,
     PracticeMdoPreference,
 )
 from schakel.messaging.models import Notification, NotificationKind
-from schakel.pathways.models import EventKind, Task, TaskStatus
+from schakel.pathways.models import EventKind, Signal, SignalRule, Task, TaskStatus
+from schakel.pathways.signals import evaluate_signals
 from schakel.patients.models import CareRelation, RelationKind
 from tests.base import make_person
 from tests.pathways_base import PathwayTestCase
@@ -53,8 +57,6 @@ class MdoTestCase(PathwayTestCase):
             "mdo@test.nl", cls.hospital, Function.MDO_COORDINATOR, "Mies", "Bos"
         )
         cls.mdo_coordinator = cls.user_of(cls.coordinator_role)
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         TOTPDevice.objects.create(user=cls.mdo_coordinator, name="app", confirmed=True)
         day = timezone.localdate() + timedelta(days=14)
         cls.meeting = MdoMeeting.objects.create(
@@ -221,6 +223,7 @@ class GpInputTests(MdoTestCase):
             self.url(item),
             {
                 "quality_of_life": "Fietst nog dagelijks",
+                "g8_score": "12",
                 "wants_to_join": "on",
                 "agendapunt": item.pk,
             },
@@ -230,7 +233,15 @@ class GpInputTests(MdoTestCase):
         page = self.client.get(self.meeting.get_absolute_url())
         self.assertContains(page, "Piet Jansen")
         self.assertContains(page, "Fietst nog dagelijks")
+        self.assertContains(page, "<dt>G8</dt><dd>12 · kwetsbaar</dd>", html=True)
         self.assertContains(page, "input-status--received")
+
+    def test_a_score_out_of_range_is_refused(self):
+        item = self.add()
+        self.login(self.gp)
+        response = self.client.post(self.url(item), {"g8_score": "18", "agendapunt": item.pk})
+        self.assertContains(response, "Zorg ervoor dat deze waarde hoogstens 17 is.")
+        self.assertFalse(GpInput.objects.exists())
 
     def test_a_gp_of_another_practice_cannot_see_the_agenda_patient(self):
         item = self.add()
@@ -242,8 +253,6 @@ class GpInputTests(MdoTestCase):
     def test_a_participant_without_a_care_relation_sees_the_case_but_not_the_patient(self):
         item = self.add()
         nurse = make_person("nurse@test.nl", self.hospital, Function.ONCOLOGY_NURSE, "Nel", "Wit")
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         nurse_user = self.user_of(nurse)
         TOTPDevice.objects.create(user=nurse_user, name="app", confirmed=True)
         self.login(nurse_user)
@@ -388,3 +397,200 @@ class CalendarTests(MdoTestCase):
         self.assertEqual(
             self.client.get(reverse("mdo:meeting_ics", args=[self.meeting.pk])).status_code, 404
         )
+
+
+class MdoSignalTests(MdoTestCase):
+    """Advice not sent within N working days of the meeting; advice not acknowledged."""
+
+    def meeting_on(self, day: date) -> MdoMeeting:
+        return MdoMeeting.objects.create(
+            name="MDO",
+            hospital=self.hospital,
+            scheduled_for=day,
+            starts_at=at(day, 16),
+            ends_at=at(day, 17),
+            coordinator=self.coordinator_role,
+        )
+
+    def open_rules(self, now: datetime) -> set[str]:
+        evaluate_signals([self.pathway.pk], now=now)
+        return set(
+            Signal.objects.filter(pathway=self.pathway, resolved_at__isnull=True).values_list(
+                "rule", flat=True
+            )
+        )
+
+    def test_advice_not_sent_two_working_days_after_the_meeting(self):
+        item = self.add(self.meeting_on(date(2026, 12, 1)))  # a Tuesday
+        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 16)))
+        self.assertIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 17, 1)))
+        actions.do_record_outcome(
+            item,
+            actor=self.actor(self.specialist),
+            advice="Operatie",
+            intent="curative",
+            informs_patient="Chirurg",
+        )
+        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 18)))
+        self.assertEqual(
+            Signal.objects.filter(
+                pathway=self.pathway, rule=SignalRule.MDO_ADVICE_NOT_SENT
+            ).count(),
+            1,
+        )
+
+    def test_the_working_days_skip_christmas(self):
+        self.add(self.meeting_on(date(2026, 12, 24)))  # Thursday; Friday 25th is Christmas
+        self.assertNotIn(
+            SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 28), 18))
+        )
+        self.assertIn(
+            SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 29), 17, 1))
+        )
+
+    def test_a_cancelled_meeting_or_removed_case_raises_nothing(self):
+        meeting = self.meeting_on(date(2026, 12, 1))
+        item = self.add(meeting)
+        actions.do_remove_from_agenda(item, actor=self.actor(self.specialist))
+        later = at(date(2026, 12, 10), 12)
+        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(later))
+        self.add(meeting)
+        actions.do_cancel_meeting(meeting, actor=self.actor(self.specialist))
+        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(later))
+
+    def test_advice_not_acknowledged_within_five_working_days(self):
+        item = self.add(self.meeting_on(date(2026, 11, 24)))
+        outcome = actions.do_record_outcome(
+            item,
+            actor=self.actor(self.specialist),
+            advice="Operatie",
+            intent="curative",
+            informs_patient="Chirurg",
+        )
+        MdoOutcome.objects.filter(pk=outcome.pk).update(created_at=at(date(2026, 11, 30), 10))
+        self.assertNotIn(
+            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 16))
+        )
+        self.assertIn(
+            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 17, 1))
+        )
+        actions.do_acknowledge_outcome(outcome, actor=self.actor(self.gp))
+        self.assertNotIn(
+            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 18))
+        )
+
+    def test_the_signal_explains_itself_on_the_pathway(self):
+        self.add(self.meeting_on(date(2026, 11, 3)))
+        evaluate_signals([self.pathway.pk])
+        self.login(self.gp)
+        page = self.client.get(self.pathway.get_absolute_url())
+        self.assertContains(page, "het advies is nog niet naar de huisarts gestuurd")
+
+
+def weekdays_ahead(weekday: int) -> int:
+    """How many of this weekday fall from today up to SCHAKEL_MDO_WEEKS_AHEAD (8) weeks on."""
+    today = timezone.localdate()
+    return sum((today + timedelta(days=n)).weekday() == weekday for n in range(8 * 7 + 1))
+
+
+class SeriesPageTests(MdoTestCase):
+    """Recurring MDOs are planned on their own page, by the people who run them."""
+
+    def form(self, **changes: object) -> dict[str, object]:
+        data: dict[str, object] = {
+            "name": "MDO longoncologie",
+            "hospital": self.hospital.pk,
+            "tumour_types": [self.lung.pk],
+            "weekday": 1,
+            "starts_at": "16:00",
+            "ends_at": "17:30",
+            "location": "Zaal 3",
+            "video_link": "https://video.example/long",
+            "coordinator": self.coordinator_role.pk,
+            "input_lead_days": 2,
+            "is_active": "on",
+        }
+        data.update(changes)
+        return data
+
+    def test_the_mdo_coordinator_plans_a_series_and_its_meetings_follow(self):
+        self.login(self.mdo_coordinator)
+        response = self.client.post(reverse("mdo:series_create"), self.form())
+        self.assertRedirects(response, reverse("mdo:series_list"))
+        series = MdoSeries.objects.get(name="MDO longoncologie")
+        self.assertEqual(list(series.tumour_types.all()), [self.lung])
+        meetings = list(series.meetings.order_by("starts_at"))
+        self.assertEqual(len(meetings), weekdays_ahead(1))
+        self.assertTrue(all(m.starts_at.astimezone(AMSTERDAM).weekday() == 1 for m in meetings))
+        # A case on the second meeting keeps it; the others move to Thursday 08:00.
+        self.add(meetings[1])
+        response = self.client.post(
+            reverse("mdo:series_edit", args=[series.pk]),
+            self.form(weekday=3, starts_at="08:00", ends_at="09:00"),
+            follow=True,
+        )
+        self.assertContains(response, "1 komende vergaderingen hebben al patiënten op de agenda")
+        after = list(series.meetings.filter(scheduled_for__gt=timezone.localdate()))
+        kept = [m for m in after if m.pk == meetings[1].pk]
+        self.assertEqual(len(kept), 1)
+        self.assertEqual(timezone.localtime(kept[0].starts_at).time(), time(16))
+        moved = [m for m in after if m.pk != meetings[1].pk]
+        self.assertTrue(moved)
+        self.assertTrue(all(timezone.localtime(m.starts_at).weekday() == 3 for m in moved))
+        self.assertTrue(all(timezone.localtime(m.starts_at).time() == time(8) for m in moved))
+
+    def test_an_mdo_coordinator_cannot_plan_a_regional_series(self):
+        self.login(self.mdo_coordinator)
+        response = self.client.post(reverse("mdo:series_create"), self.form(hospital=""))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Dit veld is verplicht")
+        self.assertFalse(MdoSeries.objects.exists())
+
+    def test_an_invalid_series_is_refused_in_dutch(self):
+        self.login(self.mdo_coordinator)
+        response = self.client.post(
+            reverse("mdo:series_create"), self.form(ends_at="15:00", input_lead_days=30)
+        )
+        self.assertContains(response, "Het overleg moet eindigen na het begin.")
+        self.assertFalse(MdoSeries.objects.exists())
+
+    def test_the_network_coordinator_plans_a_regional_series_everyone_sees(self):
+        self.login(self.coordinator)
+        response = self.client.post(reverse("mdo:series_create"), self.form(hospital=""))
+        self.assertRedirects(response, reverse("mdo:series_list"))
+        series = MdoSeries.objects.get()
+        self.assertIsNone(series.hospital)
+        self.login(self.gp)
+        page = self.client.get(reverse("mdo:series_list"))
+        self.assertContains(page, "MDO longoncologie")
+        self.assertNotContains(page, reverse("mdo:series_edit", args=[series.pk]))
+
+    def test_a_gp_or_another_hospital_cannot_change_a_series(self):
+        series = MdoSeries.objects.create(
+            name="MDO", hospital=self.hospital, weekday=1, starts_at=time(16), ends_at=time(17)
+        )
+        self.login(self.gp)
+        self.assertEqual(self.client.get(reverse("mdo:series_create")).status_code, 403)
+        self.assertEqual(
+            self.client.post(reverse("mdo:series_edit", args=[series.pk]), self.form()).status_code,
+            404,
+        )
+        other = self.user_of(
+            make_person("mdo@elders.nl", self.other_hospital, Function.MDO_COORDINATOR, "Jo", "Ek")
+        )
+        TOTPDevice.objects.create(user=other, name="app", confirmed=True)
+        self.login(other)
+        self.assertEqual(
+            self.client.get(reverse("mdo:series_edit", args=[series.pk])).status_code, 404
+        )
+
+    def test_the_daily_job_plans_the_coming_weeks(self):
+        series = MdoSeries.objects.create(
+            name="MDO", hospital=self.hospital, weekday=4, starts_at=time(8), ends_at=time(9)
+        )
+        MdoSeries.objects.create(
+            name="Gestopt", weekday=4, starts_at=time(8), ends_at=time(9), is_active=False
+        )
+        self.assertEqual(plan_series_meetings.call(), {"planned": weekdays_ahead(4)})
+        self.assertEqual(plan_series_meetings.call(), {"planned": 0})
+        self.assertEqual(series.meetings.count(), weekdays_ahead(4))

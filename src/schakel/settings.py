@@ -235,10 +235,15 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         "schakel.pathways.jobs.evaluate_all_signals",
         env.number("SCHAKEL_SIGNAL_MINUTES", 15, minimum=1) * 60,
     ),
+    ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
 ]
 
 # Notification e-mail: at most one per user per this many minutes.
 SCHAKEL_NOTIFICATION_EMAIL_MINUTES = env.number("SCHAKEL_NOTIFICATION_EMAIL_MINUTES", 60, minimum=1)
+
+# --- MDO ------------------------------------------------------------------------------------
+# How far ahead a series' meetings are planned (so cases can be put on their agendas).
+SCHAKEL_MDO_WEEKS_AHEAD = env.number("SCHAKEL_MDO_WEEKS_AHEAD", 8, minimum=1)
 
 # --- Patients -----------------------------------------------------------------------------
 # How long a break-the-glass access lasts.

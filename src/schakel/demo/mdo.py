@@ -15,6 +15,7 @@ from schakel.mdo.models import MdoMeeting, MdoSeries, TreatmentIntent, Weekday
 from schakel.pathways.access import visible_pathways
 from schakel.pathways.actions import do_transition_task
 from schakel.pathways.models import Phase, Task, TaskStatus
+from schakel.pathways.signals import evaluate_signals
 from schakel.patients.actions import Actor
 
 
@@ -45,6 +46,17 @@ def build_demo_mdo() -> int:
         )
         actions.do_schedule_meetings(series, until=timezone.localdate() + timedelta(weeks=6))
         series_by_hospital[hospital.pk] = series
+    # A regional MDO across hospitals, by video, planned by the network coordinator.
+    regional = MdoSeries.objects.create(
+        name="Regionaal MDO zeldzame tumoren",
+        weekday=Weekday.THURSDAY,
+        starts_at=time(8),
+        ends_at=time(9),
+        video_link="https://video.netwerk.test/mdo-zeldzaam",
+        chair=chair_role,
+        input_lead_days=3,
+    )
+    actions.do_schedule_meetings(regional, until=timezone.localdate() + timedelta(weeks=6))
     # A meeting last week, where advice was given that the GP has not yet acknowledged.
     last_week = timezone.localdate() - timedelta(days=7)
     first = series_by_hospital[hospitals[0].pk]
@@ -100,4 +112,16 @@ def build_demo_mdo() -> int:
             if index == 2 and item.input_request is not None:
                 do_transition_task(item.input_request, TaskStatus.DECLINED, actor=gp_actor)
         items += 1
+    # Another patient of the chair, discussed last week: the advice was never recorded.
+    forgotten = (
+        visible_pathways(specialist)
+        .exclude(phase=Phase.CLOSED)
+        .exclude(pk__in=[p.pk for p in pathways])
+        .order_by("pk")
+        .first()
+    )
+    if forgotten is not None:
+        actions.do_add_to_agenda(past, forgotten, question="Second opinion nodig?", actor=actor)
+        items += 1
+    evaluate_signals()  # the MDO's own signals, as the worker would raise them
     return items

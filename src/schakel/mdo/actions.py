@@ -77,6 +77,27 @@ def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
     return created
 
 
+@transaction.atomic
+def do_save_series(series: MdoSeries, *, weeks_ahead: int) -> tuple[int, int]:
+    """Save a (new or changed) series and bring its coming meetings in line with it.
+
+    Coming meetings without any case are planned again from the series (new day, time,
+    place, chair); those with cases keep their details, since moving them must tell the GPs:
+    that is done per meeting. An inactive series plans nothing new. Returns (planned, kept).
+    """
+    series.save()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    coming = series.meetings.filter(scheduled_for__gte=tomorrow, status=MeetingStatus.SCHEDULED)
+    coming.filter(items__isnull=True).delete()
+    kept = coming.count()
+    if not series.is_active:
+        return 0, kept
+    planned = do_schedule_meetings(
+        series, until=timezone.localdate() + timedelta(weeks=weeks_ahead)
+    )
+    return len(planned), kept
+
+
 def _input_owner(pathway: CarePathway) -> dict[str, Any]:
     """The GP, or the practice's POH team if the practice prefers; the practice as fallback."""
     practice = pathway.patient.gp_practice

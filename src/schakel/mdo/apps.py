@@ -6,3 +6,8 @@ class MdoConfig(AppConfig):
     name = "schakel.mdo"
     label = "mdo"
     verbose_name = _("MDO")
+
+    def ready(self) -> None:
+        from schakel.mdo.rules import register
+
+        register()

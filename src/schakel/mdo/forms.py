@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from schakel.mdo.models import GpInput, MdoOutcome
+from schakel.directory.models import Organization, OrganizationKind, PractitionerRole
+from schakel.mdo.models import GpInput, MdoOutcome, MdoSeries
 from schakel.pathways.models import CarePathway
 
 
@@ -19,6 +22,8 @@ class GpInputForm(forms.ModelForm):
         fields = [
             "nothing_to_add",
             "performance_status",
+            "g8_score",
+            "gfi_score",
             "quality_of_life",
             "patient_wishes",
             "treatment_limits",
@@ -103,3 +108,74 @@ class OutcomeForm(forms.ModelForm):
             "plan": forms.Textarea(attrs={"rows": 2}),
             "informs_patient_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class RoleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.practitioner.full_name} – {obj.organization}"
+
+
+class SeriesForm(forms.ModelForm):
+    """A recurring MDO. The hospital choice is limited to those the user plans for; the
+    network coordinator may leave it empty for a regional MDO across hospitals."""
+
+    chair = RoleChoiceField(
+        label=_("Chair"), queryset=PractitionerRole.objects.none(), required=False
+    )
+    coordinator = RoleChoiceField(
+        label=_("MDO coordinator"), queryset=PractitionerRole.objects.none(), required=False
+    )
+
+    class Meta:
+        model = MdoSeries
+        fields = [
+            "name",
+            "hospital",
+            "tumour_types",
+            "weekday",
+            "starts_at",
+            "ends_at",
+            "location",
+            "video_link",
+            "chair",
+            "coordinator",
+            "input_lead_days",
+            "is_active",
+        ]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "tumour_types": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(
+        self, *args: Any, hospitals: QuerySet[Organization], regional: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.regional = regional
+        hospital = self.fields["hospital"]
+        assert isinstance(hospital, forms.ModelChoiceField)  # noqa: S101
+        hospital.queryset = hospitals
+        hospital.required = not regional
+        hospital.empty_label = _("Regional (across hospitals)") if regional else None
+        roles = (
+            PractitionerRole.objects.active()
+            .filter(organization__kind=OrganizationKind.HOSPITAL)
+            .select_related("practitioner", "organization")
+            .order_by("practitioner__sort_name")
+        )
+        for name in ("chair", "coordinator"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+            field.queryset = roles
+        lead = self.fields["input_lead_days"]
+        assert isinstance(lead, forms.IntegerField)  # noqa: S101
+        lead.max_value = 10
+        lead.validators.append(MaxValueValidator(10))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The meeting must end after it starts."))
+        return cleaned

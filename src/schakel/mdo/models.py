@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -239,6 +240,20 @@ class GpInput(TimestampedModel):
         choices=PerformanceStatus.choices,
         null=True,
         blank=True,
+    )
+    # Scores of questionnaires done at the practice. (Filled in through Schakel's questionnaires,
+    # their latest scores show beside this form.)
+    g8_score = models.PositiveSmallIntegerField(
+        _("G8 score, if done (0–17; 14 or less: frail)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(17)],
+    )
+    gfi_score = models.PositiveSmallIntegerField(
+        _("GFI score, if done (0–15; 4 or more: frail)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(15)],
     )
     quality_of_life = models.TextField(_("quality of life"), max_length=1000, blank=True)
     patient_wishes = models.TextField(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,11 +20,18 @@ from schakel.accounts.middleware import two_factor_exempt
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import acting_role, active_roles
-from schakel.directory.models import Function, PractitionerRole
+from schakel.directory.models import Function, Organization, PractitionerRole
 from schakel.mdo import actions
-from schakel.mdo.access import can_manage, meetings_for
+from schakel.mdo.access import (
+    can_manage,
+    can_manage_series,
+    can_plan_regional,
+    meetings_for,
+    series_for,
+    series_hospitals,
+)
 from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
-from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm
+from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm, SeriesForm
 from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
@@ -334,3 +342,61 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             return redirect("mdo:calendar_settings")
     url = request.build_absolute_uri(reverse("mdo:calendar_feed", args=[feed.token]))
     return render(request, "mdo/calendar.html", {"feed_url": url})
+
+
+@require_GET
+@login_required
+def series_list(request: HttpRequest) -> HttpResponse:
+    """The recurring MDOs of the user's hospitals and the regional ones (no patient data)."""
+    found = (
+        series_for(request.user)
+        .select_related("hospital", "chair__practitioner", "coordinator__practitioner")
+        .prefetch_related("tumour_types")
+        .order_by("hospital__name", "name")
+    )
+    rows = [(series, can_manage_series(request.user, series)) for series in found]
+    return render(
+        request,
+        "mdo/series_list.html",
+        {
+            "hospital_rows": [row for row in rows if row[0].hospital_id is not None],
+            "regional_rows": [row for row in rows if row[0].hospital_id is None],
+            "can_create": series_hospitals(request.user).exists()
+            or can_plan_regional(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or change a recurring MDO; its coming meetings follow (those with cases stay)."""
+    series = None
+    hospitals = series_hospitals(request.user)
+    if pk is not None:
+        series = get_object_or_404(series_for(request.user), pk=pk)
+        if not can_manage_series(request.user, series):
+            raise PermissionDenied
+        if series.hospital_id is not None:
+            hospitals = hospitals | Organization.objects.filter(pk=series.hospital_id)
+    regional = can_plan_regional(request.user) or (
+        series is not None and series.hospital_id is None
+    )
+    if not regional and not hospitals.exists():
+        raise PermissionDenied
+    form = SeriesForm(
+        request.POST or None, instance=series, hospitals=hospitals.distinct(), regional=regional
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        planned, kept = actions.do_save_series(saved, weeks_ahead=settings.SCHAKEL_MDO_WEEKS_AHEAD)
+        form.save_m2m()
+        text = _("Saved: %(planned)d meetings planned.") % {"planned": planned}
+        if kept:
+            text += " " + _(
+                "%(kept)d coming meetings already have cases and keep their time and place; "
+                "move them one by one, so the GPs are told."
+            ) % {"kept": kept}
+        messages.success(request, text)
+        return redirect("mdo:series_list")
+    return render(request, "mdo/series_edit.html", {"form": form, "series": series})

@@ -377,10 +377,16 @@ class SignalRule(models.TextChoices):
     TREATMENT_END_WITHOUT_HANDOVER = "end_no_handover", _("treatment ended without handover")
     SILENCE = "silence", _("no news for too long")
     DECEASED_OPEN = "deceased_open", _("deceased patient with an open pathway")
+    # Evaluated by the mdo app (registered in its AppConfig.ready); thresholds in working days.
+    MDO_ADVICE_NOT_SENT = "mdo_advice_not_sent", _("MDO advice not sent to the GP")
+    MDO_NOT_ACKNOWLEDGED = "mdo_not_acknowledged", _("GP has not acknowledged the MDO advice")
 
 
 class SignalThreshold(models.Model):
-    """How many days a rule waits, per phase (empty phase: every phase). Set by the coordinator."""
+    """How many days a rule waits, per phase (empty phase: every phase). Set by the coordinator.
+
+    Calendar days, except for the MDO rules, which count working days (as the MDO does).
+    """
 
     rule = models.CharField(_("rule"), max_length=24, choices=SignalRule.choices)
     phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, blank=True)

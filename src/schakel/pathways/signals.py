@@ -70,30 +70,37 @@ TEXTS: dict[str, RuleText] = {
 }
 
 
-def _thresholds() -> dict[tuple[str, str], int]:
+Thresholds = dict[tuple[str, str], int]
+# A rule: given the moment and the thresholds, the open pathways it matches (None: switched off).
+Matcher = Callable[[datetime, Thresholds], "QuerySet[CarePathway] | None"]
+
+
+def _thresholds() -> Thresholds:
     return {(t.rule, t.phase): t.days for t in SignalThreshold.objects.all()}
 
 
-def _days(thresholds: dict[tuple[str, str], int], rule: str, phase: str = "") -> int | None:
+def threshold_days(thresholds: Thresholds, rule: str, phase: str = "") -> int | None:
+    """The rule's threshold for the phase, else for every phase; None when it has none (off)."""
     return thresholds.get((rule, phase), thresholds.get((rule, "")))
 
 
-def _open() -> QuerySet[CarePathway]:
+def open_pathways() -> QuerySet[CarePathway]:
+    """The pathways rules look at: all but the closed ones."""
     return CarePathway.objects.exclude(phase=Phase.CLOSED)
 
 
-def _nobody_aan_zet(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
-    days = _days(t, SignalRule.NOBODY_AAN_ZET)
+def _nobody_aan_zet(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    days = threshold_days(t, SignalRule.NOBODY_AAN_ZET)
     if days is None:
         return None
     since = now - timedelta(days=days)
     open_task = Task.objects.filter(pathway=OuterRef("pk"), status__in=OPEN_TASK_STATUSES)
     recent_task = Task.objects.filter(pathway=OuterRef("pk"), closed_at__gt=since)
-    return _open().filter(~Exists(open_task), ~Exists(recent_task), phase_since__lt=since)
+    return open_pathways().filter(~Exists(open_task), ~Exists(recent_task), phase_since__lt=since)
 
 
-def _task_overdue(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
-    days = _days(t, SignalRule.TASK_OVERDUE)
+def _task_overdue(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    days = threshold_days(t, SignalRule.TASK_OVERDUE)
     if days is None:
         return None
     late = Task.objects.filter(
@@ -101,13 +108,11 @@ def _task_overdue(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[Care
         status__in=OPEN_TASK_STATUSES,
         due_at__lt=now - timedelta(days=days),
     )
-    return _open().filter(Exists(late))
+    return open_pathways().filter(Exists(late))
 
 
-def _transfer_without_arrival(
-    now: datetime, t: dict[tuple[str, str], int]
-) -> QuerySet[CarePathway] | None:
-    days = _days(t, SignalRule.TRANSFER_WITHOUT_ARRIVAL)
+def _transfer_without_arrival(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    days = threshold_days(t, SignalRule.TRANSFER_WITHOUT_ARRIVAL)
     if days is None:
         return None
     arrival = PathwayEvent.objects.filter(
@@ -121,13 +126,11 @@ def _transfer_without_arrival(
         kind=EventKind.TRANSFER,
         occurred_at__lt=now - timedelta(days=days),
     ).filter(~Exists(arrival))
-    return _open().filter(Exists(stalled))
+    return open_pathways().filter(Exists(stalled))
 
 
-def _treatment_end_without_handover(
-    now: datetime, t: dict[tuple[str, str], int]
-) -> QuerySet[CarePathway] | None:
-    days = _days(t, SignalRule.TREATMENT_END_WITHOUT_HANDOVER)
+def _treatment_end_without_handover(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    days = threshold_days(t, SignalRule.TREATMENT_END_WITHOUT_HANDOVER)
     if days is None:
         return None
     handover = PathwayEvent.objects.filter(
@@ -140,31 +143,31 @@ def _treatment_end_without_handover(
         kind=EventKind.TREATMENT_END,
         occurred_at__lt=now - timedelta(days=days),
     ).filter(~Exists(handover))
-    return _open().filter(Exists(ended))
+    return open_pathways().filter(Exists(ended))
 
 
-def _silence(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
+def _silence(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     per_phase = Q()
     for phase in Phase:
-        days = _days(t, SignalRule.SILENCE, phase)
+        days = threshold_days(t, SignalRule.SILENCE, phase)
         if phase != Phase.CLOSED and days is not None:
             per_phase |= Q(phase=phase, last_event_at__lt=now - timedelta(days=days))
     if not per_phase:
         return None
-    return _open().filter(per_phase)
+    return open_pathways().filter(per_phase)
 
 
-def _deceased_open(now: datetime, t: dict[tuple[str, str], int]) -> QuerySet[CarePathway] | None:
-    days = _days(t, SignalRule.DECEASED_OPEN)
+def _deceased_open(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    days = threshold_days(t, SignalRule.DECEASED_OPEN)
     if days is None:
         return None
-    return _open().filter(
+    return open_pathways().filter(
         patient__deceased_on__isnull=False,
         patient__deceased_on__lte=timezone.localdate(now) - timedelta(days=days),
     )
 
 
-RULES: dict[str, Callable[[datetime, dict[tuple[str, str], int]], QuerySet[CarePathway] | None]] = {
+RULES: dict[str, Matcher] = {
     SignalRule.NOBODY_AAN_ZET: _nobody_aan_zet,
     SignalRule.TASK_OVERDUE: _task_overdue,
     SignalRule.TRANSFER_WITHOUT_ARRIVAL: _transfer_without_arrival,
@@ -172,6 +175,17 @@ RULES: dict[str, Callable[[datetime, dict[tuple[str, str], int]], QuerySet[CareP
     SignalRule.SILENCE: _silence,
     SignalRule.DECEASED_OPEN: _deceased_open,
 }
+
+
+def register_rule(rule: str, matcher: Matcher, text: RuleText) -> None:
+    """Let an app above pathways add a rule (e.g. the MDO's); called from its ``ready()``.
+
+    The rule must be one of ``SignalRule``, so signals and thresholds keep one vocabulary.
+    """
+    if rule not in SignalRule.values:
+        raise ValueError(f"unknown signal rule {rule!r}")
+    RULES[rule] = matcher
+    TEXTS[rule] = text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,93 @@
+"""The MDO's signal rules: advice that has not reached the GP, and advice the GP has not read.
+
+Both count working days, as the MDO itself does. They are registered with the pathways' rule
+engine from ``MdoConfig.ready`` (pathways sits below mdo and does not import it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schakel.core.workdays import working_days_after
+from schakel.mdo.actions import INPUT_DUE_TIME
+from schakel.mdo.models import AgendaItem, MdoOutcome, MeetingStatus
+from schakel.pathways.models import CarePathway, SignalRule
+from schakel.pathways.signals import (
+    RuleText,
+    Thresholds,
+    open_pathways,
+    register_rule,
+    threshold_days,
+)
+
+
+def last_day_overdue(now: datetime, working_days: int) -> date:
+    """The last day D whose deadline (17:00, ``working_days`` working days after D) has passed.
+
+    Deadlines grow with D, so "the deadline of D has passed" is "D <= this day": a date
+    comparison the database can do, instead of working-day arithmetic per row.
+    """
+    day = timezone.localdate(now)
+    zone = timezone.get_current_timezone()
+    while datetime.combine(working_days_after(day, working_days), INPUT_DUE_TIME, zone) >= now:
+        day -= timedelta(days=1)
+    return day
+
+
+def _start_of_day_after(day: date) -> datetime:
+    return datetime.combine(
+        day + timedelta(days=1), datetime.min.time(), timezone.get_current_timezone()
+    )
+
+
+def _advice_not_sent(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    """A case was discussed (the meeting took place) and no advice recorded within N days."""
+    days = threshold_days(t, SignalRule.MDO_ADVICE_NOT_SENT)
+    if days is None:
+        return None
+    discussed_before = _start_of_day_after(last_day_overdue(now, days))
+    waiting = AgendaItem.objects.filter(
+        pathway=OuterRef("pk"),
+        removed_at__isnull=True,
+        meeting__status=MeetingStatus.SCHEDULED,
+        meeting__starts_at__lt=discussed_before,
+        outcome__isnull=True,
+    )
+    return open_pathways().filter(Exists(waiting))
+
+
+def _not_acknowledged(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
+    """The advice was recorded more than N working days ago and the GP has not read it."""
+    days = threshold_days(t, SignalRule.MDO_NOT_ACKNOWLEDGED)
+    if days is None:
+        return None
+    recorded_before = _start_of_day_after(last_day_overdue(now, days))
+    unread = MdoOutcome.objects.filter(
+        agenda_item__pathway=OuterRef("pk"),
+        acknowledged_at__isnull=True,
+        created_at__lt=recorded_before,
+    )
+    return open_pathways().filter(Exists(unread))
+
+
+def register() -> None:
+    register_rule(
+        SignalRule.MDO_ADVICE_NOT_SENT,
+        _advice_not_sent,
+        RuleText(
+            _("The patient was discussed at the MDO, but the advice has not been sent to the GP."),
+            _("Ask the MDO chair or coordinator to record the advice, so it reaches the GP."),
+        ),
+    )
+    register_rule(
+        SignalRule.MDO_NOT_ACKNOWLEDGED,
+        _not_acknowledged,
+        RuleText(
+            _("The GP has not acknowledged the MDO advice."),
+            _("Contact the GP practice to make sure the advice has been read."),
+        ),
+    )
