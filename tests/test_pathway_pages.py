@@ -22,6 +22,8 @@ from schakel.pathways.models import (
     TaskStatus,
 )
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
+from schakel.proms.actions import do_submit_by_professional
+from schakel.proms.models import QuestionnaireVersion, Response
 from tests.pathways_base import PathwayTestCase
 
 
@@ -52,6 +54,8 @@ def object_urls() -> list[tuple[str, str]]:
 class EveryPersonaTests(PathwayTestCase):
     """Each patient-data URL against each persona: 404 for outsiders, logged either way."""
 
+    prom_response: Response
+
     task: Task
 
     @classmethod
@@ -64,6 +68,10 @@ class EveryPersonaTests(PathwayTestCase):
             owner_role=cls.gp_role,
             actor=cls.actor(cls.case_manager),
         )
+        ecog = QuestionnaireVersion.objects.get(instrument__code="ecog")
+        cls.prom_response = do_submit_by_professional(
+            cls.pathway, ecog, {"ecog": "1"}, actor=cls.actor(cls.gp)
+        )
 
     def url_for(self, name: str, route: str) -> str:
         kwargs: dict[str, object] = {}
@@ -75,6 +83,10 @@ class EveryPersonaTests(PathwayTestCase):
             kwargs["pk"] = self.task.pk
         if "<str:status>" in route:
             kwargs["status"] = TaskStatus.ACCEPTED
+        if "<slug:code>" in route:
+            kwargs["code"] = "g8"
+        if "<int:response_pk>" in route:
+            kwargs["response_pk"] = self.prom_response.pk
         return reverse(name, kwargs=kwargs)
 
     def test_the_generated_list_covers_the_pathway_views(self):
@@ -111,7 +123,14 @@ class EveryPersonaTests(PathwayTestCase):
             self.client.logout()
             self.login(member)
             for name, route in object_urls():
-                if name in {"pathways:detail", "patients:detail", "pathways:start"}:
+                if name in {
+                    "pathways:detail",
+                    "patients:detail",
+                    "pathways:start",
+                    "proms:pathway",
+                    "proms:response",
+                    "proms:enter",
+                }:
                     before = AccessLogEntry.objects.count()
                     response = self.client.get(self.url_for(name, route))
                     self.assertEqual(response.status_code, 200, (member, name))

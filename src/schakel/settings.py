@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "schakel.directory",
     "schakel.patients",
     "schakel.pathways",
+    "schakel.proms",
     "schakel.mdo",
     "schakel.messaging",
     "schakel.demo",
@@ -244,6 +245,13 @@ SCHAKEL_NOTIFICATION_EMAIL_MINUTES = env.number("SCHAKEL_NOTIFICATION_EMAIL_MINU
 # --- MDO ------------------------------------------------------------------------------------
 # How far ahead a series' meetings are planned (so cases can be put on their agendas).
 SCHAKEL_MDO_WEEKS_AHEAD = env.number("SCHAKEL_MDO_WEEKS_AHEAD", 8, minimum=1)
+
+# --- Questionnaires -------------------------------------------------------------------------
+# How long a patient's personal link works; after this many days unanswered, one reminder.
+SCHAKEL_PROM_LINK_DAYS = env.number("SCHAKEL_PROM_LINK_DAYS", 14, minimum=1)
+SCHAKEL_PROM_REMINDER_DAYS = env.number("SCHAKEL_PROM_REMINDER_DAYS", 5, minimum=1)
+# Failed link attempts per client per 15 minutes before further attempts are refused.
+SCHAKEL_PROM_LINK_ATTEMPTS = env.number("SCHAKEL_PROM_LINK_ATTEMPTS", 10, minimum=1)
 
 # --- Patients -----------------------------------------------------------------------------
 # How long a break-the-glass access lasts.

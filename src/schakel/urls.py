@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("schakel.patients.urls")),
     path("", include("schakel.pathways.urls")),
     path("", include("schakel.mdo.urls")),
+    path("", include("schakel.proms.urls")),
     path("", include("schakel.messaging.urls")),
     # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
     path(

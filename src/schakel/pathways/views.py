@@ -42,6 +42,7 @@ from schakel.pathways.models import (
     Task,
     TaskStatus,
 )
+from schakel.pathways.sections import render_sections
 from schakel.pathways.signals import TEXTS
 from schakel.patients.access import get_patient_for_user, log_patients_shown
 from schakel.patients.actions import Actor
@@ -185,6 +186,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phase_form": PhaseForm(initial={"phase": pathway.phase}),
         "team_form": TeamMemberForm(),
         "now": timezone.now(),
+        "sections": render_sections(request, access),
     }
     return render(request, "pathways/detail.html", context)
 

@@ -1,0 +1,290 @@
+"""Writes on questionnaires: importing definitions, inviting, answering, scoring.
+
+A score past its cut-off (or with a reason to act, such as a referral wish) creates one task
+for the case manager, or the GP when there is none, and every response is on the timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from schakel.accounts.models import User
+from schakel.audit.actions import do_record_access
+from schakel.audit.models import AccessEvent, Grounds, Outcome
+from schakel.core.workdays import working_days_after
+from schakel.pathways.actions import do_create_task, do_record_note
+from schakel.pathways.models import CarePathway
+from schakel.patients.actions import Actor, log_patient_change
+from schakel.proms import definitions
+from schakel.proms.models import (
+    Channel,
+    Direction,
+    Instrument,
+    Invitation,
+    Licence,
+    QuestionnaireVersion,
+    Response,
+    Score,
+)
+from schakel.proms.scoring import SCORERS, Answers
+from schakel.proms.scoring.licensed import LINK_IDS
+from schakel.proms.texts import flag_reason, score_summary
+from schakel.proms.tokens import new_token, token_hash
+
+# How long a flagged score's task may take.
+TASK_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version: QuestionnaireVersion
+    created: bool
+    warnings: list[str]
+
+
+@transaction.atomic
+def do_import_questionnaire(
+    data: Any, *, instrument_code: str = "", user: User | None = None
+) -> ImportResult:
+    """Load a Questionnaire: a licensed one the operator obtained, or any outside one.
+
+    All or nothing: an invalid file, or a licensed file without the link ids its scoring
+    binds to, changes nothing and says why (DefinitionError).
+    """
+    cleaned, warnings = definitions.validate(data)
+    code = instrument_code or _code_of(cleaned)
+    instrument = Instrument.objects.filter(code=code).first()
+    if instrument is not None and instrument.licence == Licence.LICENSED:
+        present = {item.link_id for item in definitions.items(cleaned, "nl")}
+        absent = [link for link in LINK_IDS.get(code, []) if link not in present]
+        if absent:
+            raise definitions.DefinitionError(
+                [f"link ids the {code} scoring needs are missing: {', '.join(absent)}"]
+            )
+    if instrument is None:
+        instrument = Instrument.objects.create(
+            code=code,
+            name=definitions.title(cleaned, "nl") or code,
+            licence=Licence.OUTSIDE,
+            source=str(cleaned.get("copyright") or cleaned.get("publisher") or ""),
+        )
+    version_label = str(cleaned.get("version") or "1")
+    version, created = QuestionnaireVersion.objects.get_or_create(
+        instrument=instrument,
+        version=version_label,
+        defaults={"definition": cleaned, "loaded_by": user},
+    )
+    if not created and version.definition != cleaned:
+        raise definitions.DefinitionError(
+            [
+                f"version {version_label} of {code} is already loaded with other content; "
+                "give the new file its own version"
+            ]
+        )
+    return ImportResult(version, created, warnings)
+
+
+def _code_of(definition: dict[str, Any]) -> str:
+    for coding in definition.get("code", []):
+        if coding.get("code"):
+            return slugify(str(coding["code"]))[:60]
+    name = definition.get("name") or definition.get("title") or definition.get("id") or ""
+    code = slugify(str(name))[:60]
+    if not code:
+        raise definitions.DefinitionError(["the Questionnaire has no code, name or id"])
+    return code
+
+
+@transaction.atomic
+def do_invite(
+    pathway: CarePathway,
+    version: QuestionnaireVersion,
+    *,
+    actor: Actor,
+    channel: str,
+    email: str = "",
+    link_for: Any = None,
+) -> tuple[Invitation, str]:
+    """Make a personal link; e-mail it (no health data in the message) or return it for a
+    letter. Returns the invitation and the token: the only moment the token exists."""
+    token = new_token()
+    invitation = Invitation.objects.create(
+        pathway=pathway,
+        version=version,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(days=settings.SCHAKEL_PROM_LINK_DAYS),
+        channel=channel,
+        email=email if channel == Channel.EMAIL else "",
+        created_by=actor.user,
+        created_by_role=actor.role,
+    )
+    if channel == Channel.EMAIL:
+        url = link_for(token)
+        transaction.on_commit(lambda: send_invitation_email(email, url, reminder=False))
+    log_patient_change(
+        actor,
+        pathway.patient,
+        AccessEvent.CREATE,
+        object_type="Invitation",
+        object_id=invitation.pk,
+    )
+    return invitation, token
+
+
+def send_invitation_email(address: str, url: str, *, reminder: bool) -> None:
+    """The message says only that a care provider asks for a questionnaire: no health data."""
+    from django.utils.translation import gettext as _
+
+    subject = (
+        _("Reminder: your care provider asks you to fill in a questionnaire")
+        if reminder
+        else _("Your care provider asks you to fill in a questionnaire")
+    )
+    body = _(
+        "Hello,\n\nYour care provider asks you to fill in a short questionnaire. "
+        "Your answers help them give you the right care.\n\n"
+        "Open this personal link:\n%(url)s\n\n"
+        "The link is only for you; please do not share it. If you have questions, "
+        "contact your care provider.\n"
+    ) % {"url": url}
+    EmailMessage(subject, body, to=[address]).send()
+
+
+@transaction.atomic
+def do_save_partial(invitation: Invitation, answers: dict[str, Any]) -> None:
+    """Keep what the patient answered so far, so they can come back to it."""
+    invitation.partial_answers = answers
+    invitation.save(update_fields=["partial_answers", "updated_at"])
+
+
+@transaction.atomic
+def do_submit_by_patient(invitation: Invitation, answers: dict[str, Any]) -> Response:
+    """The patient's answers through their link: stored, scored, the link used up."""
+    now = timezone.now()
+    invitation.submitted_at = now
+    invitation.partial_answers = {}
+    invitation.save(update_fields=["submitted_at", "partial_answers", "updated_at"])
+    response = Response.objects.create(
+        pathway=invitation.pathway,
+        version=invitation.version,
+        answers=answers,
+        invitation=invitation,
+        submitted_at=now,
+    )
+    do_record_access(
+        event=AccessEvent.CREATE,
+        outcome=Outcome.SUCCESS,
+        user=None,
+        user_identifier="patient (persoonlijke link)",
+        patient_id=invitation.pathway.patient_id,
+        object_type="QuestionnaireResponse",
+        object_id=response.pk,
+        grounds=Grounds.NONE,
+    )
+    # The invitation's author is responsible for what follows from it (the task, the note).
+    actor = Actor(invitation.created_by, invitation.created_by_role)
+    do_score(response, actor=actor)
+    return response
+
+
+@transaction.atomic
+def do_submit_by_professional(
+    pathway: CarePathway, version: QuestionnaireVersion, answers: dict[str, Any], *, actor: Actor
+) -> Response:
+    """A professional fills in for the patient (e.g. the G8 at the consult), recorded as such."""
+    response = Response.objects.create(
+        pathway=pathway,
+        version=version,
+        answers=answers,
+        entered_by=actor.user,
+        entered_by_role=actor.role,
+    )
+    log_patient_change(
+        actor,
+        pathway.patient,
+        AccessEvent.CREATE,
+        object_type="QuestionnaireResponse",
+        object_id=response.pk,
+    )
+    do_score(response, actor=actor)
+    return response
+
+
+def _crosses(value: Decimal | None, direction: str, limit: Decimal) -> bool:
+    if value is None:
+        return False
+    return value <= limit if direction == Direction.AT_MOST else value >= limit
+
+
+@transaction.atomic
+def do_score(response: Response, *, actor: Actor) -> Score | None:
+    """Score a response (when Schakel has rules for it); past the cut-off, one task."""
+    instrument = response.version.instrument
+    scorer = SCORERS.get(instrument.code)
+    pathway = response.pathway
+    if scorer is None:  # an outside questionnaire: answers kept, no score computed
+        do_record_note(pathway, summary=f"Vragenlijst {instrument.name} ingevuld", actor=actor)
+        return None
+    definition = response.version.definition
+    result = scorer.compute(
+        Answers(response.answers, definitions.ordinals(definition), definitions.texts(definition))
+    )
+    cutoff = getattr(instrument, "cutoff", None)
+    crossed = cutoff is not None and _crosses(result.value, cutoff.direction, cutoff.value)
+    score = Score.objects.create(
+        response=response,
+        instrument=instrument,
+        value=result.value,
+        subscales={k: (str(v) if v is not None else None) for k, v in result.subscales.items()},
+        missing=list(result.missing),
+        flags=list(result.flags),
+        details=list(result.details),
+        profile=result.profile,
+        rule_version=scorer.rule_version,
+        cutoff=cutoff.label() if cutoff is not None else "",
+        crossed=crossed,
+        flagged=crossed or bool(result.flags),
+    )
+    summary = score_summary(score, language="nl")
+    do_record_note(pathway, summary=f"{instrument.name}: {summary}", actor=actor)
+    if score.flagged:
+        score.task = _task_for(score, pathway, actor, summary)
+        score.save(update_fields=["task"])
+    return score
+
+
+def _task_for(score: Score, pathway: CarePathway, actor: Actor, summary: str) -> Any:
+    """The case manager acts on it, or the GP (or their practice) when there is none."""
+    owner: dict[str, Any]
+    if pathway.case_manager is not None:
+        owner = {"owner_role": pathway.case_manager}
+    elif pathway.general_practitioner is not None:
+        owner = {"owner_role": pathway.general_practitioner}
+    else:
+        owner = {"owner_team": pathway.patient.gp_practice or actor.role.organization}
+    due_day = working_days_after(timezone.localdate(), TASK_WORKING_DAYS)
+    return do_create_task(
+        pathway,
+        title=f"Vragenlijst {score.instrument.name}: bespreken",
+        description=flag_reason(score, language="nl") or summary,
+        due_at=datetime.combine(
+            due_day, datetime.min.time().replace(hour=17), tzinfo=timezone.get_current_timezone()
+        ),
+        actor=actor,
+        focus=("Score", score.pk),
+        **owner,
+    )
+
+
+def export_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)

@@ -1,0 +1,134 @@
+"""Forms built from a Questionnaire's items, and the professionals' forms around them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from schakel.proms.definitions import Item
+from schakel.proms.models import Channel, Instrument
+
+
+def _field_for(item: Item) -> forms.Field:
+    common: dict[str, Any] = {"label": item.text, "required": False}
+    if item.type == "choice":
+        return forms.ChoiceField(
+            choices=[(o.code, o.display) for o in item.options], widget=forms.RadioSelect, **common
+        )
+    if item.type == "boolean":
+        return forms.ChoiceField(
+            choices=[("true", _("yes")), ("false", _("no"))], widget=forms.RadioSelect, **common
+        )
+    if item.type == "integer":
+        return forms.IntegerField(
+            min_value=int(item.minimum) if item.minimum is not None else None,
+            max_value=int(item.maximum) if item.maximum is not None else None,
+            **common,
+        )
+    if item.type == "decimal":
+        return forms.DecimalField(
+            min_value=Decimal(str(item.minimum)) if item.minimum is not None else None,
+            max_value=Decimal(str(item.maximum)) if item.maximum is not None else None,
+            **common,
+        )
+    if item.type == "date":
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if item.type == "text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common)
+    return forms.CharField(max_length=500, **common)
+
+
+class QuestionnaireForm(forms.Form):
+    """One field per question. Required answers are checked only on submitting, so a patient
+    can save halfway and come back."""
+
+    def __init__(self, items: list[Item], *args: Any, complete: bool = True, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.complete = complete
+        self.link_ids: dict[str, str] = {}
+        self.headings: dict[str, str] = {}
+        heading = ""
+        for index, item in enumerate(items):
+            name = f"v{index}"
+            if item.type in ("group", "display"):
+                heading = item.text  # shown above the next question
+                continue
+            if not item.asks:
+                continue
+            if heading:
+                self.headings[name], heading = heading, ""
+            field = _field_for(item)
+            field.required_answer = item.required  # type: ignore[attr-defined]
+            self.fields[name] = field
+            self.link_ids[name] = item.link_id
+
+    @classmethod
+    def initial_from(cls, items: list[Item], answers: dict[str, Any]) -> dict[str, Any]:
+        initial = {}
+        for index, item in enumerate(items):
+            if item.link_id in answers:
+                value = answers[item.link_id]
+                initial[f"v{index}"] = {True: "true", False: "false"}.get(value, value)
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.complete:
+            for name, field in self.fields.items():
+                unanswered = cleaned.get(name) in (None, "") and name not in self.errors
+                if getattr(field, "required_answer", False) and unanswered:
+                    self.add_error(name, _("Please answer this question."))
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        """By link id, as JSON: choice codes, numbers, booleans, ISO dates, text."""
+        found: dict[str, Any] = {}
+        data = self.cleaned_data
+        for name, link in self.link_ids.items():
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            if (
+                isinstance(self.fields[name], forms.ChoiceField)
+                and value in ("true", "false")
+                and set(
+                    dict(self.fields[name].choices)  # type: ignore[attr-defined]
+                )
+                == {"true", "false"}
+            ):
+                value = value == "true"
+            elif isinstance(value, Decimal):
+                value = float(value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            found[link] = value
+        return found
+
+    def rows(self) -> list[tuple[str | None, Any]]:
+        """(heading or None, bound field) in questionnaire order, for the template."""
+        return [(self.headings.get(name), self[name]) for name in self.fields]
+
+
+class InviteForm(forms.Form):
+    instrument = forms.ModelChoiceField(
+        label=_("Questionnaire"), queryset=Instrument.objects.none()
+    )
+    channel = forms.ChoiceField(
+        label=_("How"), choices=Channel.choices, widget=forms.RadioSelect, initial=Channel.EMAIL
+    )
+    email = forms.EmailField(label=_("E-mail address of the patient"), required=False)
+
+    def __init__(self, instruments: Any, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["instrument"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = instruments
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("channel") == Channel.EMAIL and not cleaned.get("email"):
+            self.add_error("email", _("Give the e-mail address, or choose a printed letter."))
+        return cleaned

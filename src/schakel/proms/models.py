@@ -1,0 +1,285 @@
+"""Questionnaires (PROMs and frailty screenings): instruments, invitations, responses, scores."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schakel.core.models import TimestampedModel
+from schakel.directory.models import PractitionerRole
+from schakel.pathways.models import CarePathway, Task
+
+
+class Licence(models.TextChoices):
+    FREE = "free", _("free to use")
+    ATTRIBUTION = "attribution", _("free, with the source named")
+    LICENSED = "licensed", _("licence required")
+    OUTSIDE = "outside", _("imported by the operator")
+
+
+class Respondent(models.TextChoices):
+    PATIENT = "patient", _("the patient")
+    PROFESSIONAL = "professional", _("a professional")
+
+
+class Instrument(TimestampedModel):
+    """A questionnaire in the catalogue. Scoring binds to it by ``code``.
+
+    A licensed instrument is listed before its Questionnaire is imported; until then it has no
+    version and cannot be used ("licence required").
+    """
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    licence = models.CharField(_("licence"), max_length=12, choices=Licence.choices)
+    source = models.TextField(_("source"), blank=True)
+    respondent = models.CharField(
+        _("filled in by"), max_length=12, choices=Respondent.choices, default=Respondent.PATIENT
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> QuestionnaireVersion | None:
+        """The newest loaded version (prefetch ``versions`` to avoid a query per instrument)."""
+        versions = list(self.versions.all())
+        return max(versions, key=lambda v: v.loaded_at) if versions else None
+
+
+class QuestionnaireVersion(models.Model):
+    """One version of an instrument's FHIR Questionnaire. Responses keep the version they
+    answered, so a new version never changes what an old answer meant."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    version = models.CharField(_("version"), max_length=40)
+    definition = models.JSONField(_("FHIR Questionnaire"))
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("loaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["instrument", "-loaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "version"], name="proms_one_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.version}"
+
+
+class Direction(models.TextChoices):
+    AT_MOST = "at_most", _("at most")
+    AT_LEAST = "at_least", _("at least")
+
+
+class Cutoff(models.Model):
+    """When a score asks for action (e.g. G8 at most 14). Cut-offs differ between sources, so
+    they are set per region; each score records the cut-off it was judged by."""
+
+    instrument = models.OneToOneField(
+        Instrument, verbose_name=_("questionnaire"), on_delete=models.CASCADE, related_name="cutoff"
+    )
+    direction = models.CharField(
+        _("flag when the score is"), max_length=8, choices=Direction.choices
+    )
+    value = models.DecimalField(_("value"), max_digits=7, decimal_places=2)
+    source = models.CharField(_("source of the cut-off"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("cut-off")
+        verbose_name_plural = _("cut-offs")
+
+    def __str__(self) -> str:
+        sign = "≤" if self.direction == Direction.AT_MOST else "≥"
+        return f"{self.instrument.code} {sign} {self.value.normalize()}"
+
+    def label(self) -> str:
+        return str(self).split(" ", 1)[1]
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("by e-mail")
+    LETTER = "letter", _("printed letter")
+
+
+class Invitation(TimestampedModel):
+    """A personal link for the patient. Only a hash of its token is kept: the link itself
+    exists in the e-mail or letter only. It expires, and works once."""
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.CASCADE,
+        related_name="prom_invitations",
+    )
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    channel = models.CharField(_("sent"), max_length=8, choices=Channel.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("in the role of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    partial_answers = models.JSONField(_("answers so far"), default=dict, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("filled in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} → {self.pathway_id}"
+
+    def usable(self, now: datetime | None = None) -> bool:
+        return self.submitted_at is None and self.expires_at > (now or timezone.now())
+
+
+class Response(models.Model):
+    """Answers to one questionnaire version, by the patient or by a professional for them."""
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.CASCADE,
+        related_name="prom_responses",
+    )
+    version = models.ForeignKey(
+        QuestionnaireVersion,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
+    answers = models.JSONField(_("answers"))
+    invitation = models.OneToOneField(
+        Invitation,
+        verbose_name=_("invitation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="response",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filled in by (professional)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the patient, through their personal link."),
+    )
+    entered_by_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("in the role of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("filled in at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            models.Index(fields=["pathway", "submitted_at"], name="proms_response_pathway_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.submitted_at:%Y-%m-%d})"
+
+    @property
+    def by_patient(self) -> bool:
+        return self.entered_by_id is None
+
+
+class Score(models.Model):
+    """The computed score of a response, with the rule version and the cut-off that judged it.
+
+    ``value`` is empty when the rules could not compute one (``missing`` says which answers).
+    """
+
+    response = models.OneToOneField(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="score"
+    )
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.DecimalField(_("score"), max_digits=8, decimal_places=3, null=True, blank=True)
+    subscales = models.JSONField(_("subscales"), default=dict, blank=True)
+    missing = models.JSONField(_("missing answers"), default=list, blank=True)
+    flags = models.JSONField(_("reasons to act"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=list, blank=True)
+    profile = models.CharField(_("profile"), max_length=20, blank=True)
+    rule_version = models.CharField(_("scoring rule"), max_length=60)
+    cutoff = models.CharField(_("cut-off used"), max_length=40, blank=True)
+    crossed = models.BooleanField(_("past the cut-off"), default=False)
+    flagged = models.BooleanField(_("asks for action"), default=False)
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code}: {self.value}"
+
+
+class LinkMiss(models.Model):
+    """A request for a link that does not work, kept briefly to slow down guessing."""
+
+    client = models.CharField(_("client (hashed)"), max_length=64, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed link attempt")
+        verbose_name_plural = _("failed link attempts")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"

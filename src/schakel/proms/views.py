@@ -1,0 +1,319 @@
+"""Questionnaire pages: the patient's personal link (no account), and the professionals'
+pages on a pathway: scores and trends, inviting, filling in for the patient, FHIR exports."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schakel.accounts.middleware import two_factor_exempt
+from schakel.accounts.models import User
+from schakel.audit.models import AccessEvent
+from schakel.pathways.access import PathwayAccess, get_pathway_for_user
+from schakel.patients.actions import Actor
+from schakel.proms import actions, definitions, fhir
+from schakel.proms.forms import InviteForm, QuestionnaireForm
+from schakel.proms.models import (
+    Channel,
+    Instrument,
+    Invitation,
+    LinkMiss,
+    QuestionnaireVersion,
+    Respondent,
+    Response,
+)
+from schakel.proms.overview import trends
+from schakel.proms.texts import score_summary
+from schakel.proms.tokens import token_hash
+
+# --- The patient's personal link ------------------------------------------------------------
+
+MISS_WINDOW = timedelta(minutes=15)
+
+
+def _client(request: HttpRequest) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The token is in the address: keep it out of caches and other sites' logs."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _unavailable(request: HttpRequest, status: int = 404) -> HttpResponse:
+    """One answer for a wrong, expired or used link: nothing tells them apart."""
+    return _private(render(request, "proms/link_unavailable.html", status=status))
+
+
+def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
+    client = _client(request)
+    now = timezone.now()
+    recent = LinkMiss.objects.filter(client=client, at__gte=now - MISS_WINDOW).count()
+    if recent >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
+        return _unavailable(request, status=429)
+    invitation = (
+        Invitation.objects.select_related(
+            "version__instrument", "created_by_role__organization", "pathway"
+        )
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.usable(now):
+        with transaction.atomic():
+            LinkMiss.objects.filter(at__lt=now - MISS_WINDOW).delete()
+            LinkMiss.objects.create(client=client, at=now)
+        return _unavailable(request)
+    return invitation
+
+
+@two_factor_exempt
+@require_http_methods(["GET", "POST"])
+def patient_form(request: HttpRequest, token: str) -> HttpResponse:
+    """The questionnaire on the patient's phone. "Save" keeps the answers for later."""
+    found = _usable_invitation(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    invitation = found
+    items = definitions.items(invitation.version.definition)
+    submitting = request.method == "POST" and "save" not in request.POST
+    if request.method == "POST":
+        form = QuestionnaireForm(items, request.POST, complete=submitting)
+        if form.is_valid():
+            if submitting:
+                actions.do_submit_by_patient(invitation, form.answers())
+                return redirect("proms:thanks")
+            actions.do_save_partial(invitation, form.answers())
+            messages.success(
+                request,
+                _("Your answers are saved. You can continue later with the same link."),
+            )
+            return _private(redirect(request.path))
+    else:
+        form = QuestionnaireForm(
+            items, initial=QuestionnaireForm.initial_from(items, invitation.partial_answers)
+        )
+    context = {
+        "form": form,
+        "title": definitions.title(invitation.version.definition),
+        "description": invitation.version.definition.get("description", ""),
+        "organisation": invitation.created_by_role.organization,
+        "expires_at": invitation.expires_at,
+    }
+    return _private(render(request, "proms/patient_form.html", context))
+
+
+@two_factor_exempt
+@require_GET
+def thanks(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "proms/thanks.html"))
+
+
+# --- Professionals ---------------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest, access: PathwayAccess) -> Actor:
+    if not access.can_write or not isinstance(request.user, User):
+        raise PermissionDenied
+    return Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
+
+
+def _usable_instruments() -> Any:
+    """Instruments with a loaded Questionnaire (licensed ones only once imported)."""
+    return Instrument.objects.filter(versions__isnull=False).distinct().order_by("name")
+
+
+@require_GET
+@login_required
+def pathway_questionnaires(request: HttpRequest, pk: int) -> HttpResponse:
+    """Scores with their trend and cut-off, the answers, open invitations, and the forms."""
+    access = get_pathway_for_user(request, pk)
+    pathway = access.pathway
+    instruments = _usable_instruments()
+    context = {
+        "pathway": pathway,
+        "access": access,
+        "trends": trends(pathway.pk),
+        "responses": Response.objects.filter(pathway=pathway)
+        .select_related("version__instrument", "score", "entered_by_role__practitioner")
+        .order_by("-submitted_at")[:50],
+        "open_invitations": Invitation.objects.filter(
+            pathway=pathway, submitted_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("version__instrument"),
+        "invite_form": InviteForm(
+            instruments.filter(respondent=Respondent.PATIENT),
+            initial={"email": pathway.patient.email},
+        )
+        if access.can_write
+        else None,
+        "professional_instruments": instruments if access.can_write else [],
+    }
+    return render(request, "proms/pathway.html", context)
+
+
+def _current(instrument: Instrument) -> QuestionnaireVersion:
+    version = instrument.versions.order_by("-loaded_at").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+@require_POST
+@login_required
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = InviteForm(_usable_instruments(), request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("proms:pathway", pk=pk)
+    version = _current(form.cleaned_data["instrument"])
+
+    def link_for(token: str) -> str:
+        return request.build_absolute_uri(reverse("proms:patient_form", args=[token]))
+
+    invitation, token = actions.do_invite(
+        access.pathway,
+        version,
+        actor=actor,
+        channel=form.cleaned_data["channel"],
+        email=form.cleaned_data["email"] or "",
+        link_for=link_for,
+    )
+    if invitation.channel == Channel.EMAIL:
+        messages.success(request, _("The invitation is sent by e-mail."))
+        return redirect("proms:pathway", pk=pk)
+    # The letter is shown once: the link exists nowhere else (only its hash is stored).
+    url = link_for(token)
+    qr = segno.make(url, error="m").svg_inline(scale=4, title=_("QR code of the link"))
+    return render(
+        request,
+        "proms/letter.html",
+        {
+            "pathway": access.pathway,
+            "url": url,
+            "qr": qr,
+            "title": definitions.title(version.definition),
+            "organisation": actor.role.organization,
+            "expires_at": invitation.expires_at,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def enter(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """A professional fills in a questionnaire for the patient (recorded as such)."""
+    access = get_pathway_for_user(
+        request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
+    )
+    actor = _actor(request, access)
+    version = _current(get_object_or_404(Instrument, code=code))
+    items = definitions.items(version.definition)
+    form = QuestionnaireForm(items, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = actions.do_submit_by_professional(
+            access.pathway, version, form.answers(), actor=actor
+        )
+        score = getattr(response, "score", None)
+        messages.success(
+            request,
+            _("Saved. Score: %(summary)s") % {"summary": score_summary(score)}
+            if score is not None
+            else _("Saved. No score is computed for this questionnaire."),
+        )
+        return redirect("proms:pathway", pk=pk)
+    return render(
+        request,
+        "proms/enter.html",
+        {"form": form, "pathway": access.pathway, "title": definitions.title(version.definition)},
+    )
+
+
+@require_GET
+@login_required
+def response_detail(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    """The answers, question by question; the score if Schakel computes one."""
+    access = get_pathway_for_user(request, pk)
+    response = get_object_or_404(
+        Response.objects.select_related("version__instrument", "entered_by_role__practitioner"),
+        pk=response_pk,
+        pathway=access.pathway,
+    )
+    rows = []
+    for item in definitions.items(response.version.definition):
+        if not item.asks:
+            continue
+        raw = response.answers.get(item.link_id)
+        shown = next((o.display for o in item.options if o.code == str(raw)), raw)
+        if isinstance(raw, bool):
+            shown = _("yes") if raw else _("no")
+        rows.append((item.text, shown))
+    score = getattr(response, "score", None)
+    return render(
+        request,
+        "proms/response.html",
+        {
+            "pathway": access.pathway,
+            "response": response,
+            "rows": rows,
+            "score": score,
+            "summary": score_summary(score) if score is not None else "",
+            "title": definitions.title(response.version.definition),
+        },
+    )
+
+
+@require_GET
+@login_required
+def response_fhir(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    """The response as a FHIR QuestionnaireResponse (an export: logged as such)."""
+    access = get_pathway_for_user(request, pk, event=AccessEvent.EXPORT)
+    response = get_object_or_404(
+        Response.objects.select_related("version__instrument", "pathway__patient", "score"),
+        pk=response_pk,
+        pathway=access.pathway,
+    )
+    return JsonResponse(
+        fhir.questionnaire_response(response, request),
+        content_type="application/fhir+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@require_GET
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The instruments: which can be used, which wait for a licence."""
+    instruments = (
+        Instrument.objects.prefetch_related("versions").select_related("cutoff").order_by("name")
+    )
+    return render(request, "proms/catalogue.html", {"instruments": instruments})
+
+
+@require_GET
+@login_required
+def questionnaire_fhir(request: HttpRequest, code: str) -> HttpResponse:
+    """The current definition as FHIR Questionnaire JSON (no patient data)."""
+    version = _current(get_object_or_404(Instrument, code=code))
+    return JsonResponse(
+        version.definition,
+        content_type="application/fhir+json",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )

@@ -1,0 +1,298 @@
+"""Questionnaires end to end: personal links, the patient form, professional entry, scores,
+thresholds that create one task, imports (licensed and outside), trends and FHIR exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+from schakel.audit.models import AccessEvent, AccessLogEntry
+from schakel.pathways.models import EventKind, Task
+from schakel.proms import actions
+from schakel.proms.definitions import DefinitionError
+from schakel.proms.models import (
+    Instrument,
+    Invitation,
+    LinkMiss,
+    QuestionnaireVersion,
+    Response,
+    Score,
+)
+from tests.pathways_base import PathwayTestCase
+from tests.smtp import smtp_server
+
+PHQ9 = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "questionnaires" / "phq9.json"
+
+
+def version(code: str) -> QuestionnaireVersion:
+    found = Instrument.objects.get(code=code).versions.first()
+    assert found is not None
+    return found
+
+
+def gfi_post(frail: bool) -> dict[str, str]:
+    """Form data for the GFI: v0..v14 are its fifteen items in order."""
+    data = {f"v{n}": "yes" for n in range(4)} | {"v4": "8"}
+    data |= {f"v{n}": "no" for n in range(5, 15)}
+    if frail:
+        data |= {"v0": "no", "v1": "no", "v4": "5", "v5": "yes", "v13": "yes"}
+    return data
+
+
+class ProMTestCase(PathwayTestCase):
+    def invite(self, code: str = "gfi", **kwargs: Any) -> tuple[Invitation, str]:
+        return actions.do_invite(
+            self.pathway,
+            version(code),
+            actor=self.actor(self.case_manager),
+            channel=kwargs.pop("channel", "letter"),
+            link_for=lambda token: f"http://testserver/v/{token}/",
+            **kwargs,
+        )
+
+    def link(self, token: str) -> str:
+        return reverse("proms:patient_form", args=[token])
+
+
+class InvitationTests(ProMTestCase):
+    def test_the_email_carries_a_link_and_no_health_data(self):
+        with smtp_server() as smtp, self.captureOnCommitCallbacks(execute=True):
+            _, token = self.invite(channel="email", email="piet@example.nl")
+        self.assertEqual(len(smtp.messages), 1)
+        message = smtp.messages[0]
+        self.assertEqual(message["To"], "piet@example.nl")
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
+        self.assertIn(f"/v/{token}/", body)
+        for health_data in ("GFI", "Groningen", "kanker", "Borstkanker", "Piet", "Jansen"):
+            self.assertNotIn(health_data, body + message["Subject"])
+        # Only the hash of the token is stored.
+        self.assertNotIn(token, json.dumps(list(Invitation.objects.values()), default=str))
+
+    def test_the_letter_shows_the_link_and_a_qr_code_once(self):
+        self.login(self.case_manager)
+        response = self.client.post(
+            reverse("proms:invite", args=[self.pathway.pk]),
+            {"instrument": Instrument.objects.get(code="gfi").pk, "channel": "letter"},
+        )
+        self.assertContains(response, "<svg")
+        match = re.search(r"http://testserver/v/([\w-]+)/", response.content.decode())
+        assert match is not None
+        self.assertEqual(Invitation.objects.get().token_hash != match.group(1), True)
+        self.client.logout()
+        self.assertContains(self.client.get(self.link(match.group(1))), "Boodschappen doen")
+
+    def test_email_is_required_for_an_email_invitation(self):
+        self.login(self.case_manager)
+        response = self.client.post(
+            reverse("proms:invite", args=[self.pathway.pk]),
+            {"instrument": Instrument.objects.get(code="gfi").pk, "channel": "email"},
+            follow=True,
+        )
+        self.assertContains(response, "Vul het e-mailadres in")
+        self.assertFalse(Invitation.objects.exists())
+
+    def test_an_outsider_cannot_invite_or_see_the_scores(self):
+        self.login(self.other_gp)
+        self.assertEqual(
+            self.client.get(reverse("proms:pathway", args=[self.pathway.pk])).status_code, 404
+        )
+        response = self.client.post(
+            reverse("proms:invite", args=[self.pathway.pk]),
+            {"instrument": Instrument.objects.get(code="gfi").pk, "channel": "letter"},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(Invitation.objects.exists())
+
+
+class PatientLinkTests(ProMTestCase):
+    def test_partial_answers_are_kept_and_the_link_works_once(self):
+        invitation, token = self.invite()
+        partial = {"v0": "yes", "v4": "7", "save": "1"}
+        self.client.post(self.link(token), partial)
+        invitation.refresh_from_db()
+        self.assertEqual(invitation.partial_answers, {"gfi-1": "yes", "gfi-5": 7})
+        page = self.client.get(self.link(token))
+        self.assertContains(page, 'value="7"')
+        response = self.client.post(self.link(token), gfi_post(frail=False))
+        self.assertRedirects(response, reverse("proms:thanks"))
+        score = Score.objects.get()
+        self.assertEqual((score.value, score.flagged), (0, False))
+        self.assertTrue(Response.objects.get().by_patient)
+        again = self.client.get(self.link(token))
+        self.assertEqual(again.status_code, 404)
+        self.assertContains(again, "Deze link werkt niet (meer)", status_code=404)
+        self.assertNotContains(again, "Boodschappen", status_code=404)
+
+    def test_required_answers_are_asked_for_beside_the_question(self):
+        _, token = self.invite()
+        data = gfi_post(frail=False)
+        del data["v2"]
+        response = self.client.post(self.link(token), data)
+        self.assertContains(response, "Beantwoord deze vraag alstublieft.")
+        self.assertContains(response, 'aria-describedby="id_v2_error"')
+        self.assertFalse(Response.objects.exists())
+
+    def test_expired_and_wrong_links_get_the_same_answer(self):
+        invitation, token = self.invite()
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+        expired = self.client.get(self.link(token))
+        wrong = self.client.get(self.link("x" * 43))
+        self.assertEqual((expired.status_code, wrong.status_code), (404, 404))
+
+        def page(response: Any) -> str:  # without the per-request CSRF token and the address
+            text = response.content.decode().replace(response.wsgi_request.path, "")
+            return re.sub(r"[A-Za-z0-9]{64}", "", text)
+
+        self.assertEqual(page(expired), page(wrong))
+        self.assertEqual(expired["Cache-Control"], "no-store")
+
+    @override_settings(SCHAKEL_PROM_LINK_ATTEMPTS=3)
+    def test_guessing_is_rate_limited(self):
+        _, token = self.invite()
+        for n in range(3):
+            self.assertEqual(self.client.get(self.link(f"guess{n}")).status_code, 404)
+        # Now even the right link is refused for a while, from this client.
+        self.assertEqual(self.client.get(self.link(token)).status_code, 429)
+        self.assertEqual(LinkMiss.objects.count(), 3)
+
+    def test_a_frail_score_creates_exactly_one_task_and_a_timeline_event(self):
+        _, token = self.invite()
+        self.client.post(self.link(token), gfi_post(frail=True))
+        score = Score.objects.get()
+        self.assertEqual(score.value, 5)
+        self.assertTrue(score.crossed and score.flagged)
+        self.assertEqual((score.cutoff, score.rule_version), ("≥ 4", "gfi-steverink-2001"))
+        task = Task.objects.get(focus_type="Score")
+        self.assertEqual(task.owner_role, self.pathway.case_manager)
+        self.assertIn("kwetsbaar", task.description)
+        self.assertEqual(Task.objects.filter(focus_type="Score").count(), 1)
+        self.assertTrue(
+            self.pathway.events.filter(kind=EventKind.NOTE, summary__contains="GFI").exists()
+        )
+        self.assertTrue(
+            AccessLogEntry.objects.filter(
+                event=AccessEvent.CREATE, object_type="QuestionnaireResponse", user=None
+            ).exists()
+        )
+
+
+class ProfessionalTests(ProMTestCase):
+    def test_a_gp_fills_in_the_g8_for_the_patient(self):
+        self.login(self.gp)
+        answers = {
+            "v0": "1",
+            "v1": "2",
+            "v2": "2",
+            "v3": "2",
+            "v4": "3",
+            "v5": "1",
+            "v6": "0.5",
+            "v7": "1",
+        }
+        response = self.client.post(
+            reverse("proms:enter", args=[self.pathway.pk, "g8"]), answers, follow=True
+        )
+        self.assertContains(response, "12.5 – afwijkend")
+        saved = Response.objects.get()
+        self.assertEqual(saved.entered_by, self.gp)
+        self.assertTrue(Score.objects.get().flagged)  # G8 ≤ 14
+        page = self.client.get(reverse("proms:pathway", args=[self.pathway.pk]))
+        self.assertContains(page, "<svg")
+        self.assertContains(page, "trend__threshold")
+        self.assertContains(page, "Scores van de G8 in de tijd")  # the table beside the chart
+        detail = self.client.get(self.pathway.get_absolute_url())
+        self.assertContains(detail, "12.5 – afwijkend")
+
+    def test_the_response_exports_as_a_valid_questionnaire_response(self):
+        response = actions.do_submit_by_professional(
+            self.pathway, version("ecog"), {"ecog": "2"}, actor=self.actor(self.specialist)
+        )
+        self.login(self.specialist)
+        exported = self.client.get(
+            reverse("proms:response_fhir", args=[self.pathway.pk, response.pk])
+        ).json()
+        resource = QuestionnaireResponse.model_validate(exported)
+        self.assertEqual(exported["item"][0]["answer"][0]["valueCoding"]["code"], "2")
+        self.assertEqual(resource.status, "completed")
+        self.assertTrue(
+            AccessLogEntry.objects.filter(
+                event=AccessEvent.EXPORT, patient_id=self.patient.pk
+            ).exists()
+        )
+        definition = self.client.get(reverse("proms:questionnaire_fhir", args=["gfi"])).json()
+        self.assertEqual(definition["resourceType"], "Questionnaire")
+
+
+class ImportTests(ProMTestCase):
+    def test_the_phq9_from_the_corpus_imports_renders_and_keeps_raw_answers(self):
+        out, err = StringIO(), StringIO()
+        call_command("proms", "import", str(PHQ9), stdout=out, stderr=err)
+        self.assertIn("imported", out.getvalue())
+        self.assertIn("not valid, ignored", err.getvalue())  # SDC variables with underscores
+        phq9 = Instrument.objects.get(code="44249-1")
+        self.login(self.gp)
+        page = self.client.get(reverse("proms:enter", args=[self.pathway.pk, phq9.code]))
+        self.assertContains(page, "Little interest or pleasure in doing things?")
+        self.assertNotContains(page, "item total score")  # calculated: not asked
+        answers = {f"v{n}": "LA6569-3" for n in range(9)}
+        self.client.post(reverse("proms:enter", args=[self.pathway.pk, phq9.code]), answers)
+        response = Response.objects.get()
+        self.assertEqual(response.answers["/44250-9"], "LA6569-3")
+        self.assertFalse(Score.objects.exists())
+        detail = self.client.get(reverse("proms:response", args=[self.pathway.pk, response.pk]))
+        self.assertContains(detail, "Schakel berekent voor deze vragenlijst geen score")
+        self.assertContains(detail, "Several days")
+
+    def test_a_licensed_instrument_waits_for_its_file_and_checks_the_link_ids(self):
+        self.assertFalse(Instrument.objects.get(code="lastmeter").versions.exists())
+        placeholder: dict[str, Any] = {
+            "resourceType": "Questionnaire",
+            "status": "active",
+            "version": "test",
+            "item": [
+                {"linkId": "thermometer", "type": "integer", "text": "Placeholder vraag 1"},
+                {"linkId": "problem-1", "type": "boolean", "text": "Placeholder probleem"},
+            ],
+        }
+        with self.assertRaises(DefinitionError) as refused:
+            actions.do_import_questionnaire(placeholder, instrument_code="lastmeter")
+        self.assertIn("referral", str(refused.exception))
+        self.assertFalse(QuestionnaireVersion.objects.filter(instrument__code="lastmeter").exists())
+        placeholder["item"].append(
+            {
+                "linkId": "referral",
+                "type": "choice",
+                "text": "Placeholder verwijswens",
+                "answerOption": [{"valueCoding": {"code": c}} for c in ("yes", "no", "maybe")],
+            }
+        )
+        actions.do_import_questionnaire(placeholder, instrument_code="lastmeter")
+        response = actions.do_submit_by_professional(
+            self.pathway,
+            version("lastmeter"),
+            {"thermometer": 3, "problem-1": True, "referral": "maybe"},
+            actor=self.actor(self.case_manager),
+        )
+        score = Score.objects.get(response=response)
+        self.assertEqual((score.value, score.crossed, score.flagged), (3, False, True))
+        self.assertEqual(score.details, ["Placeholder probleem"])
+
+    def test_a_broken_file_changes_nothing_and_says_why(self):
+        with self.assertRaises(CommandError) as refused:
+            call_command("proms", "import", str(Path(__file__)))
+        self.assertIn("not readable JSON", str(refused.exception))
+        bad = {"resourceType": "Questionnaire", "status": "nonsense", "item": []}
+        with self.assertRaises(DefinitionError):
+            actions.do_import_questionnaire(bad, instrument_code="x")
+        self.assertFalse(Instrument.objects.filter(code="x").exists())
