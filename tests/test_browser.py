@@ -217,3 +217,69 @@ class MdoLoopTests(BrowserTestCase):
         page.get_by_role("button", name="Ik heb dit advies gelezen").first.click()
         page.get_by_text("Dank u: u heeft het MDO-advies gelezen.").wait_for()
         assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class PatientFillsInTheGfiTests(BrowserTestCase):
+    """On a phone, without an account, the patient fills in the GFI; the GP sees the score
+    and the task it created."""
+
+    def test_the_patient_answers_on_a_phone_and_the_gp_sees_score_and_task(self):
+        from schakel.pathways.access import visible_pathways
+        from schakel.pathways.models import Phase
+        from schakel.patients.actions import Actor
+        from schakel.proms.actions import do_invite
+        from schakel.proms.models import QuestionnaireVersion
+
+        pathway = (
+            visible_pathways(self.gp)
+            .exclude(phase=Phase.CLOSED)
+            .select_related("patient")
+            .order_by("pk")
+            .first()
+        )
+        assert pathway is not None
+        base = self.live_server_url
+        _, token = do_invite(  # as the GP's printed letter would carry it
+            pathway,
+            QuestionnaireVersion.objects.get(instrument__code="gfi"),
+            actor=Actor(self.gp, self.gp.practitioner.roles.get()),
+            channel="letter",
+        )
+        page = self.page
+        page.goto(f"{base}/v/{token}/")
+        self.assertNotIn(pathway.patient.family_name, page.content())  # no name on the form
+
+        def answer(question: str, choice: str) -> None:
+            page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
+
+        answer("Boodschappen doen.", "nee")
+        answer("Buitenshuis rondlopen", "nee")
+        answer("Aan- en uitkleden.", "ja")
+        answer("Naar het toilet gaan.", "ja")
+        page.get_by_label("Welk rapportcijfer").fill("5")
+        for question in ("slecht zien", "slecht horen", "afgevallen", "4 of meer"):
+            answer(question, "nee")
+        answer("klachten over uw geheugen", "soms")
+        answer("leegte om u heen", "ja")
+        answer("Mist u wel eens mensen", "nee")
+        answer("in de steek gelaten", "nee")
+        answer("neerslachtig of somber", "soms")
+        # The last question is forgotten: the message is beside it, nothing is lost.
+        page.get_by_role("button", name="Antwoorden versturen").click()
+        question = page.get_by_role("group", name="nerveus of angstig")
+        page.get_by_text("Beantwoord deze vraag alstublieft.").wait_for()
+        assert page.get_by_label("Welk rapportcijfer").input_value() == "5"
+        question.get_by_label("nee", exact=True).check()
+        page.get_by_role("button", name="Antwoorden versturen").click()
+        page.get_by_text("Uw antwoorden zijn naar uw zorgverlener gestuurd.").wait_for()
+
+        page.goto(f"{base}/trajecten/{pathway.pk}/")
+        self.log_in_as_the_gp()
+        page.get_by_text(
+            "Vragenlijst Groningen Frailty Indicator (GFI): bespreken"
+        ).first.wait_for()
+        assert "5 – kwetsbaar (afkappunt ≥ 4)" in page.content()
+        page.get_by_role("link", name="Scores, verloop en uitnodigingen").click()
+        page.locator("svg.trend").first.wait_for()
+        assert self.outside_requests == []

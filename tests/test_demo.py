@@ -201,3 +201,12 @@ class DemoMdoTests(TestCase):
                 rule=SignalRule.MDO_ADVICE_NOT_SENT, resolved_at__isnull=True
             ).exists()
         )
+
+    def test_questionnaire_trends_a_task_and_a_working_patient_link(self):
+        from schakel.pathways.models import Task
+        from schakel.proms.models import Score
+
+        self.assertGreaterEqual(Score.objects.filter(instrument__code="gfi").count(), 4)
+        self.assertTrue(Task.objects.filter(focus_type="Score").exists())
+        page = self.client.get("/v/demo-patient-gfi/")
+        self.assertContains(page, "Groningen Frailty Indicator")

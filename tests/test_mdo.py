@@ -594,3 +594,25 @@ class SeriesPageTests(MdoTestCase):
         self.assertEqual(plan_series_meetings.call(), {"planned": weekdays_ahead(4)})
         self.assertEqual(plan_series_meetings.call(), {"planned": 0})
         self.assertEqual(series.meetings.count(), weekdays_ahead(4))
+
+
+class MdoQuestionnaireTests(MdoTestCase):
+    def test_the_latest_scores_are_in_the_gp_input_and_at_the_meeting(self):
+        from schakel.proms.actions import do_submit_by_professional
+        from schakel.proms.models import QuestionnaireVersion
+
+        item = self.add()
+        ecog = QuestionnaireVersion.objects.get(instrument__code="ecog")
+        for grade in ("1", "3"):  # the latest counts
+            do_submit_by_professional(
+                self.pathway, ecog, {"ecog": grade}, actor=self.actor(self.gp)
+            )
+        self.login(self.gp)
+        form = self.client.get(reverse("mdo:gp_input", args=[self.pathway.pk]))
+        self.assertContains(form, "3 – alleen zelfzorg of minder")
+        self.assertContains(form, reverse("proms:enter", args=[self.pathway.pk, "g8"]))
+        self.client.logout()
+        self.login(self.mdo_coordinator)
+        agenda = self.client.get(item.meeting.get_absolute_url())
+        self.assertContains(agenda, "3 – alleen zelfzorg of minder")
+        self.assertNotContains(agenda, "1 – actief")

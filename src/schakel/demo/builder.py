@@ -22,6 +22,7 @@ from schakel.demo import names
 from schakel.demo.mdo import build_demo_mdo
 from schakel.demo.pathways import build_demo_pathways
 from schakel.demo.patients import build_demo_patients
+from schakel.demo.proms import build_demo_proms
 from schakel.directory.models import (
     ContactPoint,
     ContactReport,
@@ -338,6 +339,7 @@ class _Builder:
         patient_count = build_demo_patients(self.rng)
         pathway_count = build_demo_pathways(self.rng)
         build_demo_mdo()
+        build_demo_proms()
         return DemoSummary(
             created=True,
             counts={

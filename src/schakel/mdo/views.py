@@ -37,6 +37,7 @@ from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
 from schakel.patients.access import log_patients_shown
 from schakel.patients.actions import Actor
+from schakel.proms.overview import latest_by_pathway
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -87,9 +88,12 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the cases the user has a care relation with are shown, and each is logged.
     visible = log_patients_shown(request, [item.pathway.patient_id for item in items])
     now = timezone.now()
+    # The latest questionnaire scores of the shown cases (one query for the whole agenda).
+    scores = latest_by_pathway([i.pathway_id for i in items if i.pathway.patient_id in visible])
     rows = []
     for item in items:
         item.latest_input = next(iter(item.inputs.all()), None)  # type: ignore[attr-defined]
+        item.scores = scores.get(item.pathway_id, [])  # type: ignore[attr-defined]
         rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
     manager = can_manage(request.user, meeting)
     context = {
@@ -245,7 +249,13 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mdo/gp_input.html",
-        {"form": form, "pathway": pathway, "item": item, "access": access},
+        {
+            "form": form,
+            "pathway": pathway,
+            "item": item,
+            "access": access,
+            "scores": latest_by_pathway([pathway.pk]).get(pathway.pk, []),
+        },
     )
 
 

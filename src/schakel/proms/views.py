@@ -53,7 +53,9 @@ def _client(request: HttpRequest) -> str:
 def _private(response: HttpResponse) -> HttpResponse:
     """The token is in the address: keep it out of caches and other sites' logs."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the form
+    # post, which the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

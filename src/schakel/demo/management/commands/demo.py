@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from schakel.demo.builder import DEMO_PASSWORD, DemoSummary, build_demo_region
+from schakel.demo.proms import DEMO_TOKEN
 
 
 class Command(BaseCommand):
@@ -28,3 +29,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for email, description in DemoSummary.logins():
             self.stdout.write(f"  {email:<28} {description}")
+        self.stdout.write(
+            f"\nA patient's questionnaire link (no login; works once): /v/{DEMO_TOKEN}/"
+        )

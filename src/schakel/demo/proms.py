@@ -1,0 +1,84 @@
+"""Demo questionnaires: trends on the GP persona's patients (one past its cut-off, so there
+is a task), and a personal link for the demo patient that works straight from ``make run``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from schakel.accounts.models import User
+from schakel.directory.models import PractitionerRole
+from schakel.pathways.access import visible_pathways
+from schakel.pathways.models import Phase
+from schakel.patients.actions import Actor
+from schakel.proms import actions
+from schakel.proms.models import Channel, Invitation, QuestionnaireVersion, Response
+from schakel.proms.tokens import token_hash
+
+# A fixed token for the demo only, so the printed link keeps working across `make run`s until
+# it is used. Real links are random (proms.tokens.new_token).
+DEMO_TOKEN = "demo-patient-gfi"  # noqa: S105 - a demo link, not a secret
+
+
+def _gfi(points: int) -> dict[str, object]:
+    """GFI answers worth ``points`` (0-15): the first items answered the frail way."""
+    answers: dict[str, object] = {f"gfi-{n}": "yes" for n in range(1, 5)} | {"gfi-5": 8}
+    answers |= {f"gfi-{n}": "no" for n in range(6, 16)}
+    frail = {
+        "gfi-1": "no",
+        "gfi-2": "no",
+        "gfi-5": 5,
+        "gfi-6": "yes",
+        "gfi-9": "yes",
+        "gfi-11": "yes",
+        "gfi-14": "sometimes",
+    }
+    for link in list(frail)[:points]:
+        answers[link] = frail[link]
+    return answers
+
+
+def build_demo_proms() -> int:
+    gp = User.objects.get(email="huisarts@schakel.test")
+    gp_actor = Actor(gp, PractitionerRole.objects.get(practitioner__user=gp))
+    pathways = list(visible_pathways(gp).exclude(phase=Phase.CLOSED).order_by("pk")[:2])
+    if not pathways:
+        return 0
+    gfi = QuestionnaireVersion.objects.get(instrument__code="gfi")
+    g8 = QuestionnaireVersion.objects.get(instrument__code="g8")
+    now = timezone.now()
+    first = pathways[0]
+    # A GFI every three months, rising past the cut-off (4): the last one made a task.
+    for months_ago, points in ((9, 2), (6, 3), (3, 3), (0, 5)):
+        response = actions.do_submit_by_professional(first, gfi, _gfi(points), actor=gp_actor)
+        Response.objects.filter(pk=response.pk).update(
+            submitted_at=now - timedelta(days=30 * months_ago)
+        )
+    # The G8 at the consult, just past its cut-off (14).
+    actions.do_submit_by_professional(
+        pathways[-1],
+        g8,
+        {
+            "g8-1": "1",
+            "g8-2": "2",
+            "g8-3": "2",
+            "g8-4": "2",
+            "g8-5": "3",
+            "g8-6": "1",
+            "g8-7": "0.5",
+            "g8-8": "1",
+        },
+        actor=gp_actor,
+    )
+    # The demo patient's link: open it, fill in the GFI, and the GP sees the new score.
+    Invitation.objects.create(
+        pathway=first,
+        version=gfi,
+        token_hash=token_hash(DEMO_TOKEN),
+        expires_at=now + timedelta(days=365),
+        channel=Channel.LETTER,
+        created_by=gp,
+        created_by_role=gp_actor.role,
+    )
+    return 5
