@@ -30,7 +30,8 @@ from schakel.proms.models import (
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
-PHQ9 = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "questionnaires" / "phq9.json"
+# From the shared corpus (lforms), copied unchanged: see tests/fixtures/README.md.
+PHQ9 = Path(__file__).resolve().parent / "fixtures" / "phq9.json"
 
 
 def version(code: str) -> QuestionnaireVersion:

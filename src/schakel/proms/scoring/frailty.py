@@ -69,16 +69,23 @@ def _gfi_point(answers: Answers, link: str) -> int:
     return int(code in ("yes", "sometimes"))
 
 
-def _gfi(answers: Answers) -> Result:
-    items = [link for links in GFI_SUBSCALES.values() for link in links]
-    missing = answers.missing(items)
-    if missing:
-        return Result(None, missing=tuple(missing))
-    subscales = {
-        name: dec(sum(_gfi_point(answers, link) for link in links), 0)
-        for name, links in GFI_SUBSCALES.items()
-    }
-    return Result(dec(sum(_gfi_point(answers, link) for link in items), 0), subscales=subscales)
+def _summed(
+    subscales: dict[str, list[str]], point: Callable[[Answers, str], int]
+) -> Callable[[Answers], Result]:
+    """A 0/1 point per item, summed per subscale and in total; no score with an item missing."""
+
+    def compute(answers: Answers) -> Result:
+        items = [link for links in subscales.values() for link in links]
+        missing = answers.missing(items)
+        if missing:
+            return Result(None, missing=tuple(missing))
+        per_scale = {
+            name: dec(sum(point(answers, link) for link in links), 0)
+            for name, links in subscales.items()
+        }
+        return Result(dec(sum(point(answers, link) for link in items), 0), subscales=per_scale)
+
+    return compute
 
 
 TFI_SUBSCALES = {
@@ -98,18 +105,6 @@ def _tfi_point(answers: Answers, link: str) -> int:
     if link in TFI_SOMETIMES_IS_FRAIL:
         return int(code in ("yes", "sometimes"))
     return int(code == "yes")
-
-
-def _tfi(answers: Answers) -> Result:
-    items = [link for links in TFI_SUBSCALES.values() for link in links]
-    missing = answers.missing(items)
-    if missing:
-        return Result(None, missing=tuple(missing))
-    subscales = {
-        name: dec(sum(_tfi_point(answers, link) for link in links), 0)
-        for name, links in TFI_SUBSCALES.items()
-    }
-    return Result(dec(sum(_tfi_point(answers, link) for link in items), 0), subscales=subscales)
 
 
 SCORERS = [
@@ -152,7 +147,7 @@ SCORERS = [
         "gfi",
         "GFI",
         "gfi-steverink-2001",
-        _gfi,
+        _summed(GFI_SUBSCALES, _gfi_point),
         flag_meaning=_("frail"),
         normal_meaning=_("not frail"),
         maximum=15,
@@ -166,7 +161,7 @@ SCORERS = [
         "tfi",
         "TFI",
         "tfi-gobbens-2010",
-        _tfi,
+        _summed(TFI_SUBSCALES, _tfi_point),
         flag_meaning=_("frail"),
         normal_meaning=_("not frail"),
         maximum=15,
