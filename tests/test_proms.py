@@ -297,3 +297,28 @@ class ImportTests(ProMTestCase):
         with self.assertRaises(DefinitionError):
             actions.do_import_questionnaire(bad, instrument_code="x")
         self.assertFalse(Instrument.objects.filter(code="x").exists())
+
+
+class QueryCountTests(ProMTestCase):
+    def test_the_questionnaire_page_does_the_same_queries_for_1_and_12_scores(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def add(code: str, answers: dict[str, Any]) -> None:
+            actions.do_submit_by_professional(
+                self.pathway, version(code), answers, actor=self.actor(self.gp)
+            )
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                page = self.client.get(reverse("proms:pathway", args=[self.pathway.pk]))
+                self.assertEqual(page.status_code, 200)
+            return len(queries)
+
+        self.login(self.gp)
+        add("ecog", {"ecog": "1"})
+        one = count()
+        for n in range(11):
+            add(("ecog", "karnofsky")[n % 2], {"ecog": str(n % 5), "kps": "70"})
+        self.assertEqual(Score.objects.count(), 12)
+        self.assertEqual(count(), one)
