@@ -17,3 +17,6 @@ def reseed() -> None:
     """Run the seed functions of the data migrations again (they are idempotent)."""
     for module in SEED_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)
+    from schakel.proms.catalogue import load_catalogue  # loaded after migrate, not by one
+
+    load_catalogue()

@@ -23,7 +23,8 @@ from schakel.pathways.models import (
 )
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
 from schakel.proms.actions import do_submit_by_professional
-from schakel.proms.models import QuestionnaireVersion, Response
+from schakel.proms.models import PathwaySchedule, PromSchedule, QuestionnaireVersion, Response
+from schakel.proms.schedules import do_follow_schedule
 from tests.pathways_base import PathwayTestCase
 
 
@@ -55,6 +56,7 @@ class EveryPersonaTests(PathwayTestCase):
     """Each patient-data URL against each persona: 404 for outsiders, logged either way."""
 
     prom_response: Response
+    followed: PathwaySchedule
 
     task: Task
 
@@ -72,6 +74,12 @@ class EveryPersonaTests(PathwayTestCase):
         cls.prom_response = do_submit_by_professional(
             cls.pathway, ecog, {"ecog": "1"}, actor=cls.actor(cls.gp)
         )
+        cls.followed = do_follow_schedule(
+            cls.pathway,
+            PromSchedule.objects.get(),
+            email="piet@example.nl",
+            actor=cls.actor(cls.case_manager),
+        )
 
     def url_for(self, name: str, route: str) -> str:
         kwargs: dict[str, object] = {}
@@ -87,6 +95,8 @@ class EveryPersonaTests(PathwayTestCase):
             kwargs["code"] = "g8"
         if "<int:response_pk>" in route:
             kwargs["response_pk"] = self.prom_response.pk
+        if "<int:followed_pk>" in route:
+            kwargs["followed_pk"] = self.followed.pk
         return reverse(name, kwargs=kwargs)
 
     def test_the_generated_list_covers_the_pathway_views(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,15 +19,19 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from schakel.audit.models import AccessEvent, AccessLogEntry
 from schakel.pathways.models import EventKind, Task
 from schakel.proms import actions
+from schakel.proms.catalogue import DEFAULT_SCHEDULE
 from schakel.proms.definitions import DefinitionError
 from schakel.proms.models import (
     Instrument,
     Invitation,
     LinkMiss,
+    PathwaySchedule,
+    PromSchedule,
     QuestionnaireVersion,
     Response,
     Score,
 )
+from schakel.proms.schedules import do_follow_schedule, on_pathway_event, send_due
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
@@ -322,3 +327,121 @@ class QueryCountTests(ProMTestCase):
             add(("ecog", "karnofsky")[n % 2], {"ecog": str(n % 5), "kps": "70"})
         self.assertEqual(Score.objects.count(), 12)
         self.assertEqual(count(), one)
+
+
+def body(message: Any) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+class ScheduleTests(ProMTestCase):
+    """A pathway follows the default schedule: invitations when the moments come, once each,
+    and one reminder with a fresh link."""
+
+    def follow(self) -> PathwaySchedule:
+        return do_follow_schedule(
+            self.pathway,
+            PromSchedule.objects.get(name=DEFAULT_SCHEDULE),
+            email="piet@example.nl",
+            actor=self.actor(self.case_manager),
+        )
+
+    def test_a_recorded_diagnosis_and_end_of_treatment_invite_once_each(self):
+        from schakel.pathways.actions import do_record_diagnosis, do_record_treatment_end
+        from schakel.pathways.models import Modality
+
+        self.follow()
+        with smtp_server() as smtp, self.captureOnCommitCallbacks(execute=True):
+            event = do_record_diagnosis(
+                self.pathway, hospital=self.hospital, actor=self.actor(self.specialist)
+            )
+        self.assertEqual(len(smtp.messages), 1)
+        invitation = Invitation.objects.get()
+        self.assertEqual(
+            (invitation.version.instrument.code, invitation.occurrence),
+            ("gfi", f"event:{event.pk}"),
+        )
+        on_pathway_event(event=event)  # the same occurrence again: no second invitation
+        self.assertEqual(Invitation.objects.count(), 1)
+        do_record_treatment_end(
+            self.pathway,
+            hospital=self.hospital,
+            modality=Modality.CHEMOTHERAPY,
+            actor=self.actor(self.specialist),
+        )
+        self.assertEqual(
+            set(Invitation.objects.values_list("version__instrument__code", flat=True)),
+            {"gfi", "tfi"},
+        )
+
+    def test_a_case_on_an_mdo_agenda_invites_with_a_link_valid_until_the_meeting(self):
+        from datetime import timedelta
+
+        from schakel.mdo.actions import do_add_to_agenda
+        from schakel.mdo.models import MdoMeeting
+
+        self.follow()
+        day = timezone.localdate() + timedelta(days=10)
+        starts = timezone.make_aware(datetime.combine(day, time(9)))
+        meeting = MdoMeeting.objects.create(
+            name="MDO", scheduled_for=day, starts_at=starts, ends_at=starts + timedelta(hours=1)
+        )
+        do_add_to_agenda(
+            meeting, self.pathway, question="Beleid?", actor=self.actor(self.specialist)
+        )
+        invitation = Invitation.objects.get()
+        self.assertEqual(invitation.expires_at, starts)
+
+    def test_every_91_days_in_aftercare_and_one_reminder_with_a_fresh_link(self):
+        from datetime import timedelta
+
+        from schakel.pathways.models import CarePathway, Phase
+
+        followed = self.follow()
+        now = timezone.now()
+        CarePathway.objects.filter(pk=self.pathway.pk).update(
+            phase=Phase.AFTERCARE, phase_since=now - timedelta(days=92)
+        )
+        with smtp_server() as smtp:
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(send_due(now), {"invited": 1, "reminded": 0})
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(send_due(now + timedelta(days=1)), {"invited": 0, "reminded": 0})
+            invitation = Invitation.objects.get(follows=followed)
+            first_link = re.search(r"/v/[\w-]+/", body(smtp.messages[0]))
+            assert first_link is not None
+            self.client.post(first_link.group(0), {"v0": "no", "save": "1"})
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(send_due(now + timedelta(days=6)), {"invited": 0, "reminded": 1})
+            with self.captureOnCommitCallbacks(execute=True):
+                self.assertEqual(send_due(now + timedelta(days=7)), {"invited": 0, "reminded": 0})
+        self.assertEqual(len(smtp.messages), 2)
+        self.assertIn("Herinnering", smtp.messages[1]["Subject"])
+        second_link = re.search(r"/v/[\w-]+/", body(smtp.messages[1]))
+        assert second_link is not None
+        self.assertEqual(self.client.get(first_link.group(0)).status_code, 404)
+        page = self.client.get(second_link.group(0))
+        self.assertContains(page, 'value="no" id="id_v0_1" checked')  # the saved answer is kept
+        invitation.refresh_from_db()
+        self.assertIsNotNone(invitation.reminded_at)
+        # 91 days after the first: the next one.
+        self.assertEqual(send_due(now + timedelta(days=92))["invited"], 1)
+
+    def test_following_and_stopping_from_the_pathway_page(self):
+        self.login(self.case_manager)
+        schedule = PromSchedule.objects.get(name=DEFAULT_SCHEDULE)
+        url = reverse("proms:follow_schedule", args=[self.pathway.pk])
+        response = self.client.post(url, {"schedule": schedule.pk, "email": ""}, follow=True)
+        self.assertContains(response, "Dit veld is verplicht")
+        self.client.post(url, {"schedule": schedule.pk, "email": "piet@example.nl"})
+        followed = PathwaySchedule.objects.get()
+        page = self.client.get(reverse("proms:pathway", args=[self.pathway.pk]))
+        self.assertContains(page, DEFAULT_SCHEDULE)
+        self.client.post(reverse("proms:stop_schedule", args=[self.pathway.pk, followed.pk]))
+        followed.refresh_from_db()
+        self.assertIsNotNone(followed.stopped_at)
+        self.login(self.other_gp)
+        self.assertEqual(
+            self.client.post(url, {"schedule": schedule.pk, "email": "x@y.nl"}).status_code, 404
+        )

@@ -237,6 +237,7 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         env.number("SCHAKEL_SIGNAL_MINUTES", 15, minimum=1) * 60,
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
+    ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),
 ]
 
 # Notification e-mail: at most one per user per this many minutes.

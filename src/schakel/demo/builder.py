@@ -581,6 +581,12 @@ class _Builder:
             | Permission.objects.filter(
                 content_type__app_label="pathways", codename__endswith="signalthreshold"
             )
+            # The region's questionnaire cut-offs and schedules.
+            | Permission.objects.filter(
+                content_type__app_label="proms",
+                content_type__model__in=["cutoff", "promschedule", "schedulemoment"],
+            )
+            | Permission.objects.filter(content_type__app_label="mdo", codename__endswith="series")
         )
         privacy = Group.objects.get_or_create(name="Privacy")[0]
         privacy.permissions.set(

@@ -13,7 +13,9 @@ from schakel.pathways.access import visible_pathways
 from schakel.pathways.models import Phase
 from schakel.patients.actions import Actor
 from schakel.proms import actions
-from schakel.proms.models import Channel, Invitation, QuestionnaireVersion, Response
+from schakel.proms.catalogue import DEFAULT_SCHEDULE
+from schakel.proms.models import Channel, Invitation, PromSchedule, QuestionnaireVersion, Response
+from schakel.proms.schedules import do_follow_schedule
 from schakel.proms.tokens import token_hash
 
 # A fixed token for the demo only, so the printed link keeps working across `make run`s until
@@ -69,6 +71,14 @@ def build_demo_proms() -> int:
             "g8-7": "0.5",
             "g8-8": "1",
         },
+        actor=gp_actor,
+    )
+    # The first patient's pathway follows the region's schedule (invitations by e-mail; the
+    # local demo prints e-mail to the console).
+    do_follow_schedule(
+        first,
+        PromSchedule.objects.get(name=DEFAULT_SCHEDULE),
+        email=first.patient.email or "patient@voorbeeld.test",
         actor=gp_actor,
     )
     # The demo patient's link: open it, fill in the GFI, and the GP sees the new score.

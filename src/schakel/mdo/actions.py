@@ -148,6 +148,7 @@ def do_add_to_agenda(
             **owner,
         )
         item.save(update_fields=["input_request", "updated_at"])
+    publish("mdo_case_added", item=item, actor=actor)
     when = timezone.localtime(meeting.starts_at)
     do_record_note(
         pathway, summary=f"Aangemeld voor {meeting.name} van {when:%d-%m-%Y}", actor=actor

@@ -7,6 +7,7 @@ for the case manager, or the GP when there is none, and every response is on the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,8 +34,10 @@ from schakel.proms.models import (
     Instrument,
     Invitation,
     Licence,
+    PathwaySchedule,
     QuestionnaireVersion,
     Response,
+    ScheduleMoment,
     Score,
 )
 from schakel.proms.scoring import SCORERS, Answers
@@ -113,7 +117,11 @@ def do_invite(
     actor: Actor,
     channel: str,
     email: str = "",
-    link_for: Any = None,
+    link_for: Callable[[str], str] | None = None,
+    expires_at: datetime | None = None,
+    follows: PathwaySchedule | None = None,
+    moment: ScheduleMoment | None = None,
+    occurrence: str = "",
 ) -> tuple[Invitation, str]:
     """Make a personal link; e-mail it (no health data in the message) or return it for a
     letter. Returns the invitation and the token: the only moment the token exists."""
@@ -122,14 +130,17 @@ def do_invite(
         pathway=pathway,
         version=version,
         token_hash=token_hash(token),
-        expires_at=timezone.now() + timedelta(days=settings.SCHAKEL_PROM_LINK_DAYS),
+        expires_at=expires_at or timezone.now() + timedelta(days=settings.SCHAKEL_PROM_LINK_DAYS),
         channel=channel,
         email=email if channel == Channel.EMAIL else "",
         created_by=actor.user,
         created_by_role=actor.role,
+        follows=follows,
+        moment=moment,
+        occurrence=occurrence,
     )
     if channel == Channel.EMAIL:
-        url = link_for(token)
+        url = (link_for or patient_link)(token)
         transaction.on_commit(lambda: send_invitation_email(email, url, reminder=False))
     log_patient_change(
         actor,
@@ -139,6 +150,24 @@ def do_invite(
         object_id=invitation.pk,
     )
     return invitation, token
+
+
+def patient_link(token: str) -> str:
+    """The link for e-mails sent without a request at hand (the worker): SITE_URL based."""
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('proms:patient_form', args=[token])}"
+
+
+@transaction.atomic
+def do_send_reminder(invitation: Invitation) -> None:
+    """One reminder. Only the hash of the first link is known, so the reminder carries a new
+    link and the first stops working; answers saved so far stay with the invitation."""
+    token = new_token()
+    invitation.token_hash = token_hash(token)
+    invitation.reminded_at = timezone.now()
+    invitation.save(update_fields=["token_hash", "reminded_at", "updated_at"])
+    url = patient_link(token)
+    address = invitation.email
+    transaction.on_commit(lambda: send_invitation_email(address, url, reminder=True))
 
 
 def send_invitation_email(address: str, url: str, *, reminder: bool) -> None:

@@ -9,9 +9,13 @@ class PromsConfig(AppConfig):
     verbose_name = _("Questionnaires")
 
     def ready(self) -> None:
+        from schakel.core.events import subscribe
         from schakel.pathways.sections import register_section
         from schakel.proms.catalogue import load_after_migrate
+        from schakel.proms.schedules import on_mdo_case_added, on_pathway_event
         from schakel.proms.sections import questionnaire_section
 
         post_migrate.connect(load_after_migrate, sender=self)
         register_section(questionnaire_section)
+        subscribe("pathway_event_recorded", on_pathway_event)
+        subscribe("mdo_case_added", on_mdo_case_added)

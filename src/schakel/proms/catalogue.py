@@ -1,7 +1,8 @@
 """The instruments Schakel knows: shipped ones with their items, licensed ones by name only.
 
 Loaded after every ``migrate`` (idempotent): new instruments and versions are added, and the
-default cut-offs are set once; a region's own cut-offs are never overwritten.
+default cut-offs are set once; a region's own cut-offs are never overwritten. A default
+schedule is added too (switch it off rather than deleting it: it would come back).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from schakel.proms.models import (
     Direction,
     Instrument,
     Licence,
+    MomentKind,
+    PromSchedule,
     QuestionnaireVersion,
     Respondent,
+    ScheduleMoment,
 )
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
@@ -124,6 +128,16 @@ CATALOGUE = [
 ]
 
 
+DEFAULT_SCHEDULE = "Kwetsbaarheid (regionaal standaardschema)"
+# (instrument, moment, phase, every N days)
+DEFAULT_MOMENTS = [
+    ("gfi", MomentKind.DIAGNOSIS, "", None),
+    ("gfi", MomentKind.BEFORE_MDO, "", None),
+    ("tfi", MomentKind.TREATMENT_END, "", None),
+    ("gfi", MomentKind.PERIODIC, "aftercare", 91),
+]
+
+
 def shipped_definition(code: str) -> dict[str, Any]:
     with (INSTRUMENTS_DIR / f"{code}.json").open(encoding="utf-8") as file:
         data: dict[str, Any] = json.load(file)
@@ -155,6 +169,16 @@ def load_catalogue() -> None:
             Cutoff.objects.get_or_create(
                 instrument=instrument,
                 defaults={"direction": direction, "value": value, "source": source},
+            )
+    schedule, created = PromSchedule.objects.get_or_create(name=DEFAULT_SCHEDULE)
+    if created:
+        for code, kind, phase, days in DEFAULT_MOMENTS:
+            ScheduleMoment.objects.create(
+                schedule=schedule,
+                instrument=Instrument.objects.get(code=code),
+                kind=kind,
+                phase=phase,
+                interval_days=days,
             )
 
 

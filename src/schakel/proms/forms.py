@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from schakel.proms.definitions import Item
-from schakel.proms.models import Channel, Instrument
+from schakel.proms.models import Channel, Instrument, PromSchedule
 
 
 def _field_for(item: Item) -> forms.Field:
@@ -132,3 +132,16 @@ class InviteForm(forms.Form):
         if cleaned.get("channel") == Channel.EMAIL and not cleaned.get("email"):
             self.add_error("email", _("Give the e-mail address, or choose a printed letter."))
         return cleaned
+
+
+class FollowScheduleForm(forms.Form):
+    schedule = forms.ModelChoiceField(label=_("Schedule"), queryset=PromSchedule.objects.none())
+    email = forms.EmailField(label=_("E-mail address of the patient"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["schedule"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = PromSchedule.objects.filter(is_active=True).prefetch_related(
+            "moments__instrument"
+        )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.core.models import TimestampedModel
 from schakel.directory.models import PractitionerRole
-from schakel.pathways.models import CarePathway, Task
+from schakel.pathways.models import CarePathway, Phase, Task
 
 
 class Licence(models.TextChoices):
@@ -157,6 +157,24 @@ class Invitation(TimestampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    follows = models.ForeignKey(
+        "PathwaySchedule",
+        verbose_name=_("sent for schedule"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+    )
+    moment = models.ForeignKey(
+        "ScheduleMoment",
+        verbose_name=_("schedule moment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Which occurrence of the moment (an event, an agenda item, a period): one invitation each.
+    occurrence = models.CharField(_("occurrence"), max_length=40, blank=True)
     partial_answers = models.JSONField(_("answers so far"), default=dict, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("filled in at"), null=True, blank=True)
@@ -165,6 +183,13 @@ class Invitation(TimestampedModel):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "moment", "occurrence"],
+                condition=models.Q(moment__isnull=False),
+                name="proms_one_invitation_per_occurrence",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.version} → {self.pathway_id}"
@@ -283,3 +308,104 @@ class LinkMiss(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M}"
+
+
+class MomentKind(models.TextChoices):
+    DIAGNOSIS = "diagnosis", _("at diagnosis")
+    BEFORE_MDO = "before_mdo", _("before the MDO")
+    TREATMENT_END = "treatment_end", _("at the end of treatment")
+    PERIODIC = "periodic", _("every N days in a phase")
+
+
+class PromSchedule(models.Model):
+    """A regional schedule of questionnaires a pathway can follow (e.g. frailty at diagnosis,
+    before the MDO, at the end of treatment and every three months in aftercare)."""
+
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("questionnaire schedule")
+        verbose_name_plural = _("questionnaire schedules")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduleMoment(models.Model):
+    """One moment of a schedule: which questionnaire, and when."""
+
+    schedule = models.ForeignKey(
+        PromSchedule, verbose_name=_("schedule"), on_delete=models.CASCADE, related_name="moments"
+    )
+    instrument = models.ForeignKey(
+        Instrument, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("when"), max_length=16, choices=MomentKind.choices)
+    phase = models.CharField(
+        _("phase"),
+        max_length=12,
+        choices=Phase.choices,
+        blank=True,
+        help_text=_("For 'every N days': in which phase."),
+    )
+    interval_days = models.PositiveSmallIntegerField(_("every N days"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule moment")
+        verbose_name_plural = _("schedule moments")
+        ordering = ["schedule", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="periodic")
+                | (models.Q(interval_days__gt=0) & ~models.Q(phase="")),
+                name="proms_periodic_moment_has_interval_and_phase",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} {self.get_kind_display()}"
+
+
+class PathwaySchedule(models.Model):
+    """A pathway following a schedule: the worker invites the patient by e-mail when due."""
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.CASCADE,
+        related_name="prom_schedules",
+    )
+    schedule = models.ForeignKey(
+        PromSchedule, verbose_name=_("schedule"), on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField(_("e-mail address of the patient"))
+    started_at = models.DateTimeField(_("since"), default=timezone.now)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_by_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("in the role of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pathway schedule")
+        verbose_name_plural = _("pathway schedules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "schedule"],
+                condition=models.Q(stopped_at__isnull=True),
+                name="proms_follow_a_schedule_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} ({self.pathway_id})"

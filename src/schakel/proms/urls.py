@@ -13,6 +13,12 @@ urlpatterns = [
     path("trajecten/<int:pk>/vragenlijsten/", views.pathway_questionnaires, name="pathway"),
     path("trajecten/<int:pk>/vragenlijsten/uitnodigen/", views.invite, name="invite"),
     path("trajecten/<int:pk>/vragenlijsten/<slug:code>/invullen/", views.enter, name="enter"),
+    path("trajecten/<int:pk>/vragenlijsten/schema/", views.follow_schedule, name="follow_schedule"),
+    path(
+        "trajecten/<int:pk>/vragenlijsten/schema/<int:followed_pk>/stoppen/",
+        views.stop_schedule,
+        name="stop_schedule",
+    ),
     path(
         "trajecten/<int:pk>/vragenlijsten/antwoord/<int:response_pk>/",
         views.response_detail,

@@ -25,13 +25,14 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.pathways.access import PathwayAccess, get_pathway_for_user
 from schakel.patients.actions import Actor
-from schakel.proms import actions, definitions, fhir
-from schakel.proms.forms import InviteForm, QuestionnaireForm
+from schakel.proms import actions, definitions, fhir, schedules
+from schakel.proms.forms import FollowScheduleForm, InviteForm, QuestionnaireForm
 from schakel.proms.models import (
     Channel,
     Instrument,
     Invitation,
     LinkMiss,
+    PathwaySchedule,
     QuestionnaireVersion,
     Respondent,
     Response,
@@ -165,6 +166,12 @@ def pathway_questionnaires(request: HttpRequest, pk: int) -> HttpResponse:
         if access.can_write
         else None,
         "professional_instruments": instruments if access.can_write else [],
+        "followed": PathwaySchedule.objects.filter(pathway=pathway, stopped_at__isnull=True)
+        .select_related("schedule")
+        .prefetch_related("schedule__moments__instrument"),
+        "schedule_form": FollowScheduleForm(initial={"email": pathway.patient.email})
+        if access.can_write
+        else None,
     }
     return render(request, "proms/pathway.html", context)
 
@@ -216,6 +223,42 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             "expires_at": invitation.expires_at,
         },
     )
+
+
+@require_POST
+@login_required
+def follow_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pathway follows a questionnaire schedule: invitations go out by e-mail when due."""
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    form = FollowScheduleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("proms:pathway", pk=pk)
+    schedule = form.cleaned_data["schedule"]
+    if PathwaySchedule.objects.filter(
+        pathway=access.pathway, schedule=schedule, stopped_at__isnull=True
+    ).exists():
+        messages.error(request, _("This pathway already follows that schedule."))
+        return redirect("proms:pathway", pk=pk)
+    schedules.do_follow_schedule(
+        access.pathway, schedule, email=form.cleaned_data["email"], actor=actor
+    )
+    messages.success(request, _("The pathway follows the schedule; invitations go out when due."))
+    return redirect("proms:pathway", pk=pk)
+
+
+@require_POST
+@login_required
+def stop_schedule(request: HttpRequest, pk: int, followed_pk: int) -> HttpResponse:
+    access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
+    actor = _actor(request, access)
+    followed = get_object_or_404(
+        PathwaySchedule, pk=followed_pk, pathway=access.pathway, stopped_at__isnull=True
+    )
+    schedules.do_stop_schedule(followed, actor=actor)
+    messages.success(request, _("The schedule is stopped; no new invitations go out."))
+    return redirect("proms:pathway", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
