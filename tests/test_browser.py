@@ -270,6 +270,8 @@ class PatientFillsInTheGfiTests(BrowserTestCase):
         question = page.get_by_role("group", name="nerveus of angstig")
         page.get_by_text("Beantwoord deze vraag alstublieft.").wait_for()
         assert page.get_by_label("Welk rapportcijfer").input_value() == "5"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "patient_gfi_form_with_message.png"), full_page=True)
         question.get_by_label("nee", exact=True).check()
         page.get_by_role("button", name="Antwoorden versturen").click()
         page.get_by_text("Uw antwoorden zijn naar uw zorgverlener gestuurd.").wait_for()

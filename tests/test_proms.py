@@ -445,3 +445,13 @@ class ScheduleTests(ProMTestCase):
         self.assertEqual(
             self.client.post(url, {"schedule": schedule.pk, "email": "x@y.nl"}).status_code, 404
         )
+
+
+class EnglishTests(ProMTestCase):
+    def test_the_patient_can_read_the_questionnaire_in_english(self):
+        _, token = self.invite()
+        link = self.link(token)
+        self.client.post(reverse("accounts:set_language"), {"language": "en", "next": link})
+        page = self.client.get(link)
+        self.assertContains(page, "Shopping. Can you do this on your own")
+        self.assertContains(page, "Send my answers")
