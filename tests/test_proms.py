@@ -455,3 +455,22 @@ class EnglishTests(ProMTestCase):
         page = self.client.get(link)
         self.assertContains(page, "Shopping. Can you do this on your own")
         self.assertContains(page, "Send my answers")
+
+
+class DoubleSubmitTests(ProMTestCase):
+    def test_a_second_submission_of_the_same_link_changes_nothing(self):
+        invitation, _ = self.invite()
+        answers = {f"gfi-{n}": "yes" for n in range(1, 5)} | {"gfi-5": 8}
+        answers |= {f"gfi-{n}": "no" for n in range(6, 16)}
+        first = actions.do_submit_by_patient(invitation, answers)
+        second = actions.do_submit_by_patient(invitation, answers | {"gfi-1": "no"})
+        self.assertEqual(first.pk, second.pk)
+        self.assertEqual((Response.objects.count(), Score.objects.count()), (1, 1))
+
+    def test_a_professional_questionnaire_cannot_be_sent_to_the_patient(self):
+        self.login(self.case_manager)
+        self.client.post(
+            reverse("proms:invite", args=[self.pathway.pk]),
+            {"instrument": Instrument.objects.get(code="ecog").pk, "channel": "letter"},
+        )
+        self.assertFalse(Invitation.objects.exists())

@@ -198,7 +198,13 @@ def do_save_partial(invitation: Invitation, answers: dict[str, Any]) -> None:
 
 @transaction.atomic
 def do_submit_by_patient(invitation: Invitation, answers: dict[str, Any]) -> Response:
-    """The patient's answers through their link: stored, scored, the link used up."""
+    """The patient's answers through their link: stored, scored, the link used up.
+
+    A second submission (a double tap, two tabs) finds the link used and changes nothing.
+    """
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.submitted_at is not None:
+        return Response.objects.get(invitation=locked)
     now = timezone.now()
     invitation.submitted_at = now
     invitation.partial_answers = {}

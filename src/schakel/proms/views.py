@@ -188,7 +188,7 @@ def _current(instrument: Instrument) -> QuestionnaireVersion:
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
     actor = _actor(request, access)
-    form = InviteForm(_usable_instruments(), request.POST)
+    form = InviteForm(_usable_instruments().filter(respondent=Respondent.PATIENT), request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("proms:pathway", pk=pk)
