@@ -342,6 +342,24 @@ class OutcomeTests(MdoTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertFalse(hasattr(AgendaItem.objects.get(pk=item.pk), "outcome"))
 
+    def test_read_only_emergency_access_cannot_record_the_advice(self):
+        from schakel.patients.actions import Actor, do_start_emergency_access
+
+        item = self.add()
+        CareRelation.objects.filter(role=self.coordinator_role).update(ended_at=timezone.now())
+        do_start_emergency_access(
+            self.patient,
+            reason="Spoedoverleg zonder behandelrelatie",
+            actor=Actor(self.mdo_coordinator, self.coordinator_role),
+        )
+        self.login(self.mdo_coordinator)
+        response = self.client.post(
+            reverse("mdo:record_outcome", args=[item.pk]),
+            {"advice": "x", "intent": "curative", "informs_patient": "x"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertFalse(hasattr(AgendaItem.objects.get(pk=item.pk), "outcome"))
+
     def test_an_incomplete_advice_is_refused(self):
         item = self.add()
         self.login(self.mdo_coordinator)

@@ -135,12 +135,10 @@ def add_to_agenda(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(meeting)
     pathway = form.cleaned_data["pathway"]
     access = get_pathway_for_user(request, pathway.pk, event=AccessEvent.UPDATE)
-    if not access.can_write or not isinstance(request.user, User):
-        raise PermissionDenied
+    actor = access.actor(request)
     if meeting.items.filter(pathway=pathway, removed_at__isnull=True).exists():
         messages.error(request, _("This patient is already on the agenda."))
         return redirect(meeting)
-    actor = Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
     actions.do_add_to_agenda(
         meeting,
         pathway,
@@ -162,8 +160,8 @@ def remove_from_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_manage(request.user, item.meeting):
         raise Http404
-    get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
-    actions.do_remove_from_agenda(item, actor=_actor(request))
+    access = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
+    actions.do_remove_from_agenda(item, actor=access.actor(request))
     messages.success(request, _("Taken off the agenda; the GP's request is withdrawn."))
     return redirect(item.meeting)
 
@@ -210,8 +208,7 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(
         request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
     )
-    if not access.can_write or not isinstance(request.user, User):
-        raise PermissionDenied
+    actor = access.actor(request)
     pathway = access.pathway
     item = None
     item_id = request.GET.get("agendapunt") or request.POST.get("agendapunt")
@@ -229,9 +226,6 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     form = GpInputForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actor = Actor(
-            request.user, access.patient_access.role, request, access.patient_access.grounds
-        )
         gp_input_obj = actions.do_submit_gp_input(
             pathway, actor=actor, agenda_item=item, **form.cleaned_data
         )
@@ -270,7 +264,7 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can_manage(request.user, item.meeting):
         raise Http404
-    access = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
+    actor = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE).actor(request)
     if hasattr(item, "outcome"):
         messages.error(request, _("The advice for this case is already recorded."))
         return redirect(item.meeting)
@@ -278,9 +272,6 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Write the advice, the intent and who informs the patient."))
         return redirect(item.meeting)
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    actor = Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
     actions.do_record_outcome(item, actor=actor, **form.cleaned_data)
     messages.success(request, _("Advice recorded and sent to the GP."))
     return redirect(item.meeting)
@@ -300,12 +291,8 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at")
     )
     if request.method == "POST":
-        if not access.can_write or not isinstance(request.user, User):
-            raise PermissionDenied
+        actor = access.actor(request)
         outcome = get_object_or_404(found, pk=request.POST.get("outcome", "0") or 0)
-        actor = Actor(
-            request.user, access.patient_access.role, request, access.patient_access.grounds
-        )
         actions.do_acknowledge_outcome(outcome, actor=actor)
         messages.success(request, _("Thank you: you have read the MDO advice."))
         return redirect(pathway)

@@ -12,6 +12,7 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.pathways.models import CarePathway
 from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patients
+from schakel.patients.actions import Actor
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class PathwayAccess:
     @property
     def can_write(self) -> bool:
         return self.patient_access.can_write
+
+    def actor(self, request: HttpRequest) -> Actor:
+        """Who writes on this pathway, for an action; 403 when the access is read-only."""
+        return self.patient_access.actor(request)
 
 
 def visible_pathways(user: User | AnonymousUser) -> QuerySet[CarePathway]:

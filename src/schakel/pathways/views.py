@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import active_roles
 from schakel.pathways import actions
-from schakel.pathways.access import PathwayAccess, get_pathway_for_user, visible_pathways
+from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.forms import (
     EventForm,
     PathwayFilterForm,
@@ -45,16 +43,8 @@ from schakel.pathways.models import (
 from schakel.pathways.sections import render_sections
 from schakel.pathways.signals import TEXTS
 from schakel.patients.access import get_patient_for_user, log_patients_shown
-from schakel.patients.actions import Actor
 
 PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest, access: PathwayAccess) -> Actor:
-    if not access.can_write or not isinstance(request.user, User):
-        raise PermissionDenied
-    patient_access = access.patient_access
-    return Actor(request.user, patient_access.role, request, patient_access.grounds)
 
 
 def _with_overview(pathways: Any) -> Any:
@@ -124,13 +114,12 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_patient_for_user(
         request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
     )
-    if not access.can_write or not isinstance(request.user, User):
-        raise PermissionDenied
+    actor = access.actor(request)
     form = StartPathwayForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         pathway = actions.do_start_pathway(
             access.patient,
-            actor=Actor(request.user, access.role, request, access.grounds),
+            actor=actor,
             **form.cleaned_data,
         )
         messages.success(request, _("Pathway started."))
@@ -269,7 +258,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 @login_required
 def add_event(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = EventForm(request.POST)
     if form.is_valid():
         EVENT_ACTIONS[form.cleaned_data["kind"]](access.pathway, form.cleaned_data, actor)
@@ -283,7 +272,7 @@ def add_event(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = TaskForm(access.pathway, request.POST)
     if form.is_valid():
         role, team = form.owner_objects()
@@ -307,7 +296,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = PhaseForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["closed_reason"]
@@ -327,7 +316,7 @@ def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def add_team_member(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = TeamMemberForm(request.POST)
     if form.is_valid():
         actions.do_add_team_member(
@@ -351,7 +340,7 @@ def transition_task(request: HttpRequest, pk: int, status: str) -> HttpResponse:
     except (Task.DoesNotExist, ValueError):
         raise Http404 from None
     access = get_pathway_for_user(request, task.pathway_id, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     try:
         actions.do_transition_task(task, new_status, actor=actor)
     except actions.TransitionError:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 
@@ -28,6 +29,7 @@ from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import AccessEvent, Grounds, Outcome
 from schakel.directory.access import active_roles
 from schakel.directory.models import Function, OrganizationKind, PractitionerRole
+from schakel.patients.actions import Actor
 from schakel.patients.models import CareRelation, EmergencyAccess, Patient, Sharing
 
 GP_FUNCTIONS = (Function.GP, Function.POH_ONCOLOGY)
@@ -41,6 +43,13 @@ class PatientAccess:
     role: PractitionerRole
     grounds: Grounds
     can_write: bool
+
+    def actor(self, request: HttpRequest) -> Actor:
+        """Who writes through this access, for an action; refused (403) when it is read-only
+        (e.g. emergency access)."""
+        if not self.can_write or not isinstance(request.user, User):
+            raise PermissionDenied
+        return Actor(request.user, self.role, request, self.grounds)
 
 
 def _gp_practice_ids(roles: Sequence[PractitionerRole]) -> list[int]:

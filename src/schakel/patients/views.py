@@ -115,15 +115,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def record_consent(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the patient's consent or objection."""
     access = get_patient_for_user(request, pk, event=AccessEvent.UPDATE)
-    if not access.can_write:
-        raise PermissionDenied
+    actor = access.actor(request)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose consent or objection, and how it was given."))
         return redirect(access.patient)
-    actor = Actor(
-        user=_actor(request).user, role=access.role, request=request, grounds=access.grounds
-    )
     do_record_consent(
         access.patient,
         decision=Sharing(form.cleaned_data["decision"]),

@@ -11,7 +11,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,10 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.accounts.middleware import two_factor_exempt
-from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
-from schakel.pathways.access import PathwayAccess, get_pathway_for_user
-from schakel.patients.actions import Actor
+from schakel.pathways.access import get_pathway_for_user
 from schakel.proms import actions, definitions, fhir, schedules
 from schakel.proms.forms import FollowScheduleForm, InviteForm, QuestionnaireForm
 from schakel.proms.models import (
@@ -131,12 +128,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
 # --- Professionals ---------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest, access: PathwayAccess) -> Actor:
-    if not access.can_write or not isinstance(request.user, User):
-        raise PermissionDenied
-    return Actor(request.user, access.patient_access.role, request, access.patient_access.grounds)
-
-
 def _usable_instruments() -> Any:
     """Instruments with a loaded Questionnaire (licensed ones only once imported)."""
     return Instrument.objects.filter(versions__isnull=False).distinct().order_by("name")
@@ -187,7 +178,7 @@ def _current(instrument: Instrument) -> QuestionnaireVersion:
 @login_required
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = InviteForm(_usable_instruments().filter(respondent=Respondent.PATIENT), request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -230,7 +221,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The pathway follows a questionnaire schedule: invitations go out by e-mail when due."""
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     form = FollowScheduleForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -252,7 +243,7 @@ def follow_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def stop_schedule(request: HttpRequest, pk: int, followed_pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
-    actor = _actor(request, access)
+    actor = access.actor(request)
     followed = get_object_or_404(
         PathwaySchedule, pk=followed_pk, pathway=access.pathway, stopped_at__isnull=True
     )
@@ -268,7 +259,7 @@ def enter(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     access = get_pathway_for_user(
         request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
     )
-    actor = _actor(request, access)
+    actor = access.actor(request)
     version = _current(get_object_or_404(Instrument, code=code))
     items = definitions.items(version.definition)
     form = QuestionnaireForm(items, request.POST or None)
