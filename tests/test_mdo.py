@@ -557,6 +557,23 @@ class SeriesPageTests(MdoTestCase):
         self.assertTrue(all(timezone.localtime(m.starts_at).weekday() == 3 for m in moved))
         self.assertTrue(all(timezone.localtime(m.starts_at).time() == time(8) for m in moved))
 
+    def test_a_new_time_on_the_same_day_keeps_the_meetings_in_calendars(self):
+        self.login(self.mdo_coordinator)
+        self.client.post(reverse("mdo:series_create"), self.form())
+        series = MdoSeries.objects.get()
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        before = set(
+            series.meetings.filter(scheduled_for__gte=tomorrow).values_list("pk", flat=True)
+        )
+        self.client.post(
+            reverse("mdo:series_edit", args=[series.pk]),
+            self.form(starts_at="17:00", ends_at="18:00", tumour_types=[self.breast.pk]),
+        )
+        after = series.meetings.filter(scheduled_for__gte=tomorrow)
+        self.assertEqual(set(after.values_list("pk", flat=True)), before)
+        self.assertTrue(all(timezone.localtime(m.starts_at).time() == time(17) for m in after))
+        self.assertEqual(list(MdoSeries.objects.get().tumour_types.all()), [self.breast])
+
     def test_an_mdo_coordinator_cannot_plan_a_regional_series(self):
         self.login(self.mdo_coordinator)
         response = self.client.post(reverse("mdo:series_create"), self.form(hospital=""))

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from schakel.accounts.models import User
-from schakel.directory.access import active_roles
+from schakel.directory.access import active_roles, has_function
 from schakel.directory.models import Function, Organization
 from schakel.mdo.models import MdoMeeting, MdoSeries
 
@@ -56,7 +56,7 @@ def series_hospitals(user: User | AnonymousUser) -> QuerySet[Organization]:
 
 def can_plan_regional(user: User | AnonymousUser) -> bool:
     """Regional MDOs (across hospitals) are planned by the network coordinator."""
-    return any(r.function == Function.NETWORK_COORDINATOR for r in active_roles(user))
+    return has_function(user, Function.NETWORK_COORDINATOR)
 
 
 def can_manage_series(user: User | AnonymousUser, series: MdoSeries) -> bool:

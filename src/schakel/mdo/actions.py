@@ -7,6 +7,7 @@ patient off the agenda, updates or withdraws that request and tells them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from schakel.audit.models import AccessEvent
 from schakel.core.events import publish
 from schakel.core.workdays import working_days_after, working_days_before
-from schakel.directory.models import Function, PractitionerRole
+from schakel.directory.models import Function, PractitionerRole, TumourType
 from schakel.mdo.models import (
     AgendaItem,
     GpInput,
@@ -48,28 +49,31 @@ def input_deadline(meeting: MdoMeeting) -> datetime:
     return datetime.combine(due_day, INPUT_DUE_TIME, tzinfo=timezone.get_current_timezone())
 
 
+def _from_series(series: MdoSeries, day: date) -> dict[str, Any]:
+    """What a meeting of the series on ``day`` takes from the series."""
+    zone = timezone.get_current_timezone()
+    return {
+        "name": series.name,
+        "hospital": series.hospital,
+        "starts_at": datetime.combine(day, series.starts_at, tzinfo=zone),
+        "ends_at": datetime.combine(day, series.ends_at, tzinfo=zone),
+        "location": series.location,
+        "video_link": series.video_link,
+        "chair": series.chair,
+        "coordinator": series.coordinator,
+        "input_lead_days": series.input_lead_days,
+    }
+
+
 @transaction.atomic
 def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
     """Create the series' meetings from today until ``until`` (existing dates are kept)."""
-    zone = timezone.get_current_timezone()
     day = timezone.localdate()
     day += timedelta(days=(series.weekday - day.weekday()) % 7)
     created = []
     while day <= until:
         meeting, new = MdoMeeting.objects.get_or_create(
-            series=series,
-            scheduled_for=day,
-            defaults={
-                "name": series.name,
-                "hospital": series.hospital,
-                "starts_at": datetime.combine(day, series.starts_at, tzinfo=zone),
-                "ends_at": datetime.combine(day, series.ends_at, tzinfo=zone),
-                "location": series.location,
-                "video_link": series.video_link,
-                "chair": series.chair,
-                "coordinator": series.coordinator,
-                "input_lead_days": series.input_lead_days,
-            },
+            series=series, scheduled_for=day, defaults=_from_series(series, day)
         )
         if new:
             created.append(meeting)
@@ -78,24 +82,36 @@ def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
 
 
 @transaction.atomic
-def do_save_series(series: MdoSeries, *, weeks_ahead: int) -> tuple[int, int]:
+def do_save_series(
+    series: MdoSeries, *, tumour_types: Iterable[TumourType], weeks_ahead: int
+) -> tuple[int, int]:
     """Save a (new or changed) series and bring its coming meetings in line with it.
 
-    Coming meetings without any case are planned again from the series (new day, time,
-    place, chair); those with cases keep their details, since moving them must tell the GPs:
-    that is done per meeting. An inactive series plans nothing new. Returns (planned, kept).
+    Coming meetings without any case follow the series: on the same weekday they are updated
+    in place (calendars keep them), on another weekday they give way to new ones. Those with
+    cases keep their details, since moving them must tell the GPs: that is done per meeting.
+    An inactive series plans nothing new. Returns (meetings planned or updated, kept).
     """
     series.save()
+    series.tumour_types.set(tumour_types)
     tomorrow = timezone.localdate() + timedelta(days=1)
     coming = series.meetings.filter(scheduled_for__gte=tomorrow, status=MeetingStatus.SCHEDULED)
-    coming.filter(items__isnull=True).delete()
-    kept = coming.count()
+    empty = list(coming.filter(items__isnull=True))
+    follows = [m for m in empty if series.is_active and m.scheduled_for.weekday() == series.weekday]
+    MdoMeeting.objects.filter(pk__in=[m.pk for m in empty if m not in follows]).delete()
+    for meeting in follows:
+        for field, value in _from_series(series, meeting.scheduled_for).items():
+            setattr(meeting, field, value)
+        meeting.updated_at = timezone.now()  # bulk_update does not set auto_now fields
+    fields = [*_from_series(series, tomorrow), "updated_at"]
+    MdoMeeting.objects.bulk_update(follows, fields)
+    kept = coming.exclude(pk__in=[m.pk for m in follows]).count()
     if not series.is_active:
         return 0, kept
     planned = do_schedule_meetings(
         series, until=timezone.localdate() + timedelta(weeks=weeks_ahead)
     )
-    return len(planned), kept
+    return len(planned) + len(follows), kept
 
 
 def _input_owner(pathway: CarePathway) -> dict[str, Any]:

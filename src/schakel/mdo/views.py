@@ -385,9 +385,11 @@ def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request.POST or None, instance=series, hospitals=hospitals.distinct(), regional=regional
     )
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        planned, kept = actions.do_save_series(saved, weeks_ahead=settings.SCHAKEL_MDO_WEEKS_AHEAD)
-        form.save_m2m()
+        planned, kept = actions.do_save_series(
+            form.save(commit=False),
+            tumour_types=form.cleaned_data["tumour_types"],
+            weeks_ahead=settings.SCHAKEL_MDO_WEEKS_AHEAD,
+        )
         text = _("Saved: %(planned)d meetings planned.") % {"planned": planned}
         if kept:
             text += " " + _(
