@@ -111,39 +111,34 @@ def _task_overdue(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     return open_pathways().filter(Exists(late))
 
 
+def _event_without_follow_up(
+    now: datetime, days: int, kind: EventKind, follow_up: Q
+) -> QuerySet[CarePathway]:
+    """Open pathways with an event of ``kind`` older than ``days`` that no later event
+    matching ``follow_up`` (a condition on the later event, OuterRef = the first) answered."""
+    answered = PathwayEvent.objects.filter(
+        follow_up, pathway=OuterRef("pathway"), occurred_at__gte=OuterRef("occurred_at")
+    )
+    waiting = PathwayEvent.objects.filter(
+        pathway=OuterRef("pk"), kind=kind, occurred_at__lt=now - timedelta(days=days)
+    ).filter(~Exists(answered))
+    return open_pathways().filter(Exists(waiting))
+
+
 def _transfer_without_arrival(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     days = threshold_days(t, SignalRule.TRANSFER_WITHOUT_ARRIVAL)
     if days is None:
         return None
-    arrival = PathwayEvent.objects.filter(
-        pathway=OuterRef("pathway"),
-        kind=EventKind.ARRIVAL,
-        organization=OuterRef("to_organization"),
-        occurred_at__gte=OuterRef("occurred_at"),
-    )
-    stalled = PathwayEvent.objects.filter(
-        pathway=OuterRef("pk"),
-        kind=EventKind.TRANSFER,
-        occurred_at__lt=now - timedelta(days=days),
-    ).filter(~Exists(arrival))
-    return open_pathways().filter(Exists(stalled))
+    # Arrival at the hospital the patient was transferred to.
+    arrival = Q(kind=EventKind.ARRIVAL, organization=OuterRef("to_organization"))
+    return _event_without_follow_up(now, days, EventKind.TRANSFER, arrival)
 
 
 def _treatment_end_without_handover(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     days = threshold_days(t, SignalRule.TREATMENT_END_WITHOUT_HANDOVER)
     if days is None:
         return None
-    handover = PathwayEvent.objects.filter(
-        pathway=OuterRef("pathway"),
-        kind=EventKind.HANDOVER,
-        occurred_at__gte=OuterRef("occurred_at"),
-    )
-    ended = PathwayEvent.objects.filter(
-        pathway=OuterRef("pk"),
-        kind=EventKind.TREATMENT_END,
-        occurred_at__lt=now - timedelta(days=days),
-    ).filter(~Exists(handover))
-    return open_pathways().filter(Exists(ended))
+    return _event_without_follow_up(now, days, EventKind.TREATMENT_END, Q(kind=EventKind.HANDOVER))
 
 
 def _silence(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
