@@ -31,7 +31,13 @@ from schakel.proms.models import (
     Response,
     Score,
 )
-from schakel.proms.schedules import do_follow_schedule, on_pathway_event, send_due
+from schakel.proms.schedules import (
+    do_follow_schedule,
+    do_stop_schedule,
+    on_pathway_event,
+    send_due,
+)
+from schakel.proms.tokens import token_hash
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
@@ -94,7 +100,9 @@ class InvitationTests(ProMTestCase):
         self.assertContains(response, "<svg")
         match = re.search(r"http://testserver/v/([\w-]+)/", response.content.decode())
         assert match is not None
-        self.assertEqual(Invitation.objects.get().token_hash != match.group(1), True)
+        # What is stored is the hash of the printed link, never the link itself.
+        self.assertEqual(Invitation.objects.get().token_hash, token_hash(match.group(1)))
+        self.assertNotIn(match.group(1), json.dumps(list(Invitation.objects.values()), default=str))
         self.client.logout()
         self.assertContains(self.client.get(self.link(match.group(1))), "Boodschappen doen")
 
@@ -229,7 +237,16 @@ class ProfessionalTests(ProMTestCase):
             reverse("proms:response_fhir", args=[self.pathway.pk, response.pk])
         ).json()
         resource = QuestionnaireResponse.model_validate(exported)
-        self.assertEqual(exported["item"][0]["answer"][0]["valueCoding"]["code"], "2")
+        self.assertEqual(
+            exported["item"][0]["answer"][0]["valueCoding"],
+            {
+                "code": "2",
+                "display": "2 – kan zichzelf verzorgen, niet werken, "
+                "meer dan de helft van de dag op",
+                "system": "https://schakel.example/fhir/Questionnaire/answers",
+            },
+        )
+        self.assertEqual(exported["subject"]["identifier"]["value"], self.patient.bsn)
         self.assertEqual(resource.status, "completed")
         self.assertTrue(
             AccessLogEntry.objects.filter(
@@ -260,8 +277,17 @@ class ImportTests(ProMTestCase):
         self.assertContains(detail, "Schakel berekent voor deze vragenlijst geen score")
         self.assertContains(detail, "Several days")
 
+    def catalogue(self) -> Any:
+        self.login(self.gp)
+        return self.client.get(reverse("proms:catalogue"))
+
+    def lastmeter_row(self) -> str:
+        page = self.catalogue().content.decode()
+        return page[page.index("<td>Lastmeter") :].split("</tr>", 1)[0]
+
     def test_a_licensed_instrument_waits_for_its_file_and_checks_the_link_ids(self):
         self.assertFalse(Instrument.objects.get(code="lastmeter").versions.exists())
+        self.assertIn("licentie nodig", self.lastmeter_row())
         placeholder: dict[str, Any] = {
             "resourceType": "Questionnaire",
             "status": "active",
@@ -284,11 +310,17 @@ class ImportTests(ProMTestCase):
             }
         )
         actions.do_import_questionnaire(placeholder, instrument_code="lastmeter")
-        response = actions.do_submit_by_professional(
-            self.pathway,
-            version("lastmeter"),
-            {"thermometer": 3, "problem-1": True, "referral": "maybe"},
-            actor=self.actor(self.case_manager),
+        self.assertNotIn("licentie nodig", self.lastmeter_row())
+        self.assertIn("versie test", self.lastmeter_row())
+        # Filled in through the form: an integer, a yes/no and a choice, stored as JSON types.
+        self.login(self.case_manager)
+        self.client.post(
+            reverse("proms:enter", args=[self.pathway.pk, "lastmeter"]),
+            {"v0": "3", "v1": "true", "v2": "maybe"},
+        )
+        response = Response.objects.get()
+        self.assertEqual(
+            response.answers, {"thermometer": 3, "problem-1": True, "referral": "maybe"}
         )
         score = Score.objects.get(response=response)
         self.assertEqual((score.value, score.crossed, score.flagged), (3, False, True))
@@ -392,6 +424,15 @@ class ScheduleTests(ProMTestCase):
         )
         invitation = Invitation.objects.get()
         self.assertEqual(invitation.expires_at, starts)
+        # A meeting in 20 hours leaves the patient no time: no invitation.
+        soon = timezone.now() + timedelta(hours=20)
+        next_day = MdoMeeting.objects.create(
+            name="MDO", scheduled_for=soon.date(), starts_at=soon, ends_at=soon + timedelta(hours=1)
+        )
+        do_add_to_agenda(
+            next_day, self.pathway, question="Beleid?", actor=self.actor(self.specialist)
+        )
+        self.assertEqual(Invitation.objects.count(), 1)
 
     def test_every_91_days_in_aftercare_and_one_reminder_with_a_fresh_link(self):
         from datetime import timedelta
@@ -425,8 +466,10 @@ class ScheduleTests(ProMTestCase):
         self.assertContains(page, 'value="no" id="id_v0_1" checked')  # the saved answer is kept
         invitation.refresh_from_db()
         self.assertIsNotNone(invitation.reminded_at)
-        # 91 days after the first: the next one.
+        # 91 days after the first: the next one; none once the schedule is stopped.
         self.assertEqual(send_due(now + timedelta(days=92))["invited"], 1)
+        do_stop_schedule(followed, actor=self.actor(self.case_manager))
+        self.assertEqual(send_due(now + timedelta(days=200))["invited"], 0)
 
     def test_following_and_stopping_from_the_pathway_page(self):
         self.login(self.case_manager)

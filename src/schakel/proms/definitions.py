@@ -124,6 +124,7 @@ class Option:
     code: str
     display: str
     ordinal: float | None
+    system: str = ""  # the code system of a coded answer (for exports)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def _option(raw: dict[str, Any], language: str) -> Option:
             str(coding.get("code")),
             _translated(coding, "display", language) or str(coding.get("code")),
             ordinal,
+            str(coding.get("system", "")),
         )
     for key in ("valueString", "valueInteger", "valueDate"):
         if key in raw:
@@ -177,7 +179,12 @@ def items(definition: dict[str, Any], language: str | None = None) -> list[Item]
         if value_set is None:
             return ()
         return tuple(
-            Option(str(c.get("code")), _translated(c, "display", lang), _extension(c, ORDINAL))
+            Option(
+                str(c.get("code")),
+                _translated(c, "display", lang),
+                _extension(c, ORDINAL),
+                str(include.get("system", "")),
+            )
             for include in value_set.get("compose", {}).get("include", [])
             for c in include.get("concept", [])
         )

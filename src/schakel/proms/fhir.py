@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from schakel.proms import definitions
 from schakel.proms.models import Response
 
 BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
 
 
-def _answer(item: definitions.Item, raw: Any, coding_systems: dict[str, str]) -> dict[str, Any]:
+def _answer(item: definitions.Item, raw: Any) -> dict[str, Any]:
     if item.type == "choice":
         option = next((o for o in item.options if o.code == str(raw)), None)
         coding = {"code": str(raw)}
-        if coding_systems.get(str(raw)):
-            coding["system"] = coding_systems[str(raw)]
         if option is not None:
             coding["display"] = option.display
+            if option.system:
+                coding["system"] = option.system
         return {"valueCoding": coding}
     key = {
         "boolean": "valueBoolean",
@@ -30,26 +28,7 @@ def _answer(item: definitions.Item, raw: Any, coding_systems: dict[str, str]) ->
     return {key: raw}
 
 
-def _systems(definition: dict[str, Any], link_id: str) -> dict[str, str]:
-    """The code systems of an item's options (answerOption.valueCoding.system)."""
-    found: dict[str, str] = {}
-
-    def walk(raw_items: list[dict[str, Any]]) -> None:
-        for raw in raw_items:
-            if raw.get("linkId") == link_id:
-                for option in raw.get("answerOption", []):
-                    coding = option.get("valueCoding", {})
-                    if coding.get("system"):
-                        found[str(coding.get("code"))] = coding["system"]
-            walk(raw.get("item", []))
-
-    walk(definition.get("item", []))
-    return found
-
-
-def questionnaire_response(
-    response: Response, request: HttpRequest | None = None
-) -> dict[str, Any]:
+def questionnaire_response(response: Response) -> dict[str, Any]:
     definition = response.version.definition
     canonical = definition.get("url") or f"Questionnaire/{response.version.instrument.code}"
     items = []
@@ -60,11 +39,7 @@ def questionnaire_response(
             {
                 "linkId": item.link_id,
                 "text": item.text,
-                "answer": [
-                    _answer(
-                        item, response.answers[item.link_id], _systems(definition, item.link_id)
-                    )
-                ],
+                "answer": [_answer(item, response.answers[item.link_id])],
             }
         )
     resource: dict[str, Any] = {

@@ -48,7 +48,7 @@ class QuestionnaireForm(forms.Form):
     def __init__(self, items: list[Item], *args: Any, complete: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.complete = complete
-        self.link_ids: dict[str, str] = {}
+        self.questions: dict[str, Item] = {}  # field name → the item it asks
         self.headings: dict[str, str] = {}
         heading = ""
         for index, item in enumerate(items):
@@ -60,10 +60,8 @@ class QuestionnaireForm(forms.Form):
                 continue
             if heading:
                 self.headings[name], heading = heading, ""
-            field = _field_for(item)
-            field.required_answer = item.required  # type: ignore[attr-defined]
-            self.fields[name] = field
-            self.link_ids[name] = item.link_id
+            self.fields[name] = _field_for(item)
+            self.questions[name] = item
 
     @classmethod
     def initial_from(cls, items: list[Item], answers: dict[str, Any]) -> dict[str, Any]:
@@ -77,34 +75,26 @@ class QuestionnaireForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.complete:
-            for name, field in self.fields.items():
+            for name, item in self.questions.items():
                 unanswered = cleaned.get(name) in (None, "") and name not in self.errors
-                if getattr(field, "required_answer", False) and unanswered:
+                if item.required and unanswered:
                     self.add_error(name, _("Please answer this question."))
         return cleaned
 
     def answers(self) -> dict[str, Any]:
         """By link id, as JSON: choice codes, numbers, booleans, ISO dates, text."""
         found: dict[str, Any] = {}
-        data = self.cleaned_data
-        for name, link in self.link_ids.items():
-            value = data.get(name)
+        for name, item in self.questions.items():
+            value = self.cleaned_data.get(name)
             if value in (None, ""):
                 continue
-            if (
-                isinstance(self.fields[name], forms.ChoiceField)
-                and value in ("true", "false")
-                and set(
-                    dict(self.fields[name].choices)  # type: ignore[attr-defined]
-                )
-                == {"true", "false"}
-            ):
+            if item.type == "boolean":
                 value = value == "true"
             elif isinstance(value, Decimal):
                 value = float(value)
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()
-            found[link] = value
+            found[item.link_id] = value
         return found
 
     def rows(self) -> list[tuple[str | None, Any]]:

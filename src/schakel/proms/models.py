@@ -17,13 +17,20 @@ from schakel.pathways.models import CarePathway, Phase, Task
 class Licence(models.TextChoices):
     FREE = "free", _("free to use")
     ATTRIBUTION = "attribution", _("free, with the source named")
-    LICENSED = "licensed", _("licence required")
+    LICENSED = "licensed", _("licensed: items not shipped")
     OUTSIDE = "outside", _("imported by the operator")
 
 
 class Respondent(models.TextChoices):
     PATIENT = "patient", _("the patient")
     PROFESSIONAL = "professional", _("a professional")
+
+
+class InstrumentQuerySet(models.QuerySet["Instrument"]):
+    def with_versions(self) -> InstrumentQuerySet:
+        """For lists: the versions without their (large) definitions, for ``current``."""
+        light = QuestionnaireVersion.objects.defer("definition")
+        return self.prefetch_related(models.Prefetch("versions", queryset=light))
 
 
 class Instrument(TimestampedModel):
@@ -41,6 +48,8 @@ class Instrument(TimestampedModel):
         _("filled in by"), max_length=12, choices=Respondent.choices, default=Respondent.PATIENT
     )
 
+    objects = InstrumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
@@ -51,9 +60,12 @@ class Instrument(TimestampedModel):
 
     @property
     def current(self) -> QuestionnaireVersion | None:
-        """The newest loaded version (prefetch ``versions`` to avoid a query per instrument)."""
-        versions = list(self.versions.all())
-        return max(versions, key=lambda v: v.loaded_at) if versions else None
+        """The newest loaded version, or None (a licence is still required). Uses prefetched
+        ``versions`` when a list page prefetched them, so it adds no query per instrument."""
+        if "versions" in getattr(self, "_prefetched_objects_cache", {}):
+            versions = list(self.versions.all())
+            return max(versions, key=lambda v: v.loaded_at) if versions else None
+        return self.versions.order_by("-loaded_at").first()
 
 
 class QuestionnaireVersion(models.Model):

@@ -80,7 +80,7 @@ def _invite(
         pathway=followed.pathway_id, moment=moment, occurrence=occurrence
     ).exists():
         return None
-    version = moment.instrument.versions.order_by("-loaded_at").first()
+    version = moment.instrument.current
     if version is None:  # a licensed instrument not imported (yet): nothing to send
         return None
     invitation, _token = do_invite(

@@ -167,8 +167,14 @@ def pathway_questionnaires(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "proms/pathway.html", context)
 
 
+def _report_errors(request: HttpRequest, form: Any) -> None:
+    """A form posted from the questionnaires page: its errors, in Dutch, above that page."""
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+
+
 def _current(instrument: Instrument) -> QuestionnaireVersion:
-    version = instrument.versions.order_by("-loaded_at").first()
+    """The version to fill in; 404 while a licensed instrument waits for its file."""
+    version = instrument.current
     if version is None:
         raise Http404
     return version
@@ -181,7 +187,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     actor = access.actor(request)
     form = InviteForm(_usable_instruments().filter(respondent=Respondent.PATIENT), request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        _report_errors(request, form)
         return redirect("proms:pathway", pk=pk)
     version = _current(form.cleaned_data["instrument"])
 
@@ -224,7 +230,7 @@ def follow_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     actor = access.actor(request)
     form = FollowScheduleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        _report_errors(request, form)
         return redirect("proms:pathway", pk=pk)
     schedule = form.cleaned_data["schedule"]
     if PathwaySchedule.objects.filter(
@@ -327,7 +333,7 @@ def response_fhir(request: HttpRequest, pk: int, response_pk: int) -> HttpRespon
         pathway=access.pathway,
     )
     return JsonResponse(
-        fhir.questionnaire_response(response, request),
+        fhir.questionnaire_response(response),
         content_type="application/fhir+json",
         json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
@@ -337,9 +343,7 @@ def response_fhir(request: HttpRequest, pk: int, response_pk: int) -> HttpRespon
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The instruments: which can be used, which wait for a licence."""
-    instruments = (
-        Instrument.objects.prefetch_related("versions").select_related("cutoff").order_by("name")
-    )
+    instruments = Instrument.objects.with_versions().select_related("cutoff").order_by("name")
     return render(request, "proms/catalogue.html", {"instruments": instruments})
 
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            for instrument in Instrument.objects.prefetch_related("versions").order_by("code"):
+            for instrument in Instrument.objects.with_versions().order_by("code"):
                 current = instrument.current
                 status = f"version {current.version}" if current else "licence required"
                 binding = LINK_IDS.get(instrument.code)
