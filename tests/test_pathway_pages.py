@@ -437,3 +437,6 @@ class PathwayListTests(PathwayTestCase):
         self.add_pathways(490)
         large = [self.count(self.case_manager, page) for page in pages]
         self.assertEqual(small, large)
+        # The pager keeps the filter.
+        listing = self.client.get(reverse("pathways:list") + "?sort=phase")
+        self.assertContains(listing, "?sort=phase&amp;pagina=2")

@@ -224,3 +224,6 @@ class PatientListQueryCountTests(PatientTestCase):
         small = self.count()
         self.add_patients(490)
         self.assertEqual(self.count(), small)
+        # The pager keeps the search: page 2 of the search "Test".
+        page = self.client.get(reverse("patients:list") + "?q=Test")
+        self.assertContains(page, "?q=Test&amp;pagina=2")
