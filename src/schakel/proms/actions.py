@@ -34,6 +34,7 @@ from schakel.proms.models import (
     Instrument,
     Invitation,
     Licence,
+    LinkMiss,
     PathwaySchedule,
     QuestionnaireVersion,
     Response,
@@ -187,6 +188,21 @@ def send_invitation_email(address: str, url: str, *, reminder: bool) -> None:
         "contact your care provider.\n"
     ) % {"url": url}
     EmailMessage(subject, body, to=[address]).send()
+
+
+# Failed link attempts count for this long (SCHAKEL_PROM_LINK_ATTEMPTS per window).
+LINK_MISS_WINDOW = timedelta(minutes=15)
+
+
+def recent_link_misses(client: str, now: datetime) -> int:
+    return LinkMiss.objects.filter(client=client, at__gte=now - LINK_MISS_WINDOW).count()
+
+
+@transaction.atomic
+def do_record_link_miss(client: str, now: datetime) -> None:
+    """A link that does not work was asked for; older attempts are forgotten."""
+    LinkMiss.objects.filter(at__lt=now - LINK_MISS_WINDOW).delete()
+    LinkMiss.objects.create(client=client, at=now)
 
 
 @transaction.atomic

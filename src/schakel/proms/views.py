@@ -4,14 +4,12 @@ pages on a pathway: scores and trends, inviting, filling in for the patient, FHI
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 from typing import Any
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +26,6 @@ from schakel.proms.models import (
     Channel,
     Instrument,
     Invitation,
-    LinkMiss,
     PathwaySchedule,
     QuestionnaireVersion,
     Respondent,
@@ -39,8 +36,6 @@ from schakel.proms.texts import score_summary
 from schakel.proms.tokens import token_hash
 
 # --- The patient's personal link ------------------------------------------------------------
-
-MISS_WINDOW = timedelta(minutes=15)
 
 
 def _client(request: HttpRequest) -> str:
@@ -65,8 +60,7 @@ def _unavailable(request: HttpRequest, status: int = 404) -> HttpResponse:
 def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     client = _client(request)
     now = timezone.now()
-    recent = LinkMiss.objects.filter(client=client, at__gte=now - MISS_WINDOW).count()
-    if recent >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
+    if actions.recent_link_misses(client, now) >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
         return _unavailable(request, status=429)
     invitation = (
         Invitation.objects.select_related(
@@ -76,9 +70,7 @@ def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpRes
         .first()
     )
     if invitation is None or not invitation.usable(now):
-        with transaction.atomic():
-            LinkMiss.objects.filter(at__lt=now - MISS_WINDOW).delete()
-            LinkMiss.objects.create(client=client, at=now)
+        actions.do_record_link_miss(client, now)
         return _unavailable(request)
     return invitation
 
