@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from schakel.proms.charts import Series, trend_svg
 from schakel.proms.models import Cutoff, Score
 from schakel.proms.scoring import SCORERS
-from schakel.proms.texts import number, score_summary
+from schakel.proms.texts import score_summary
 
 
 @dataclass
@@ -98,4 +98,4 @@ def latest_by_pathway(pathway_ids: Iterable[int]) -> dict[int, list[tuple[str, s
     return {pk: list(per.values()) for pk, per in found.items()}
 
 
-__all__ = ["Trend", "latest_by_pathway", "number", "trends"]
+__all__ = ["Trend", "latest_by_pathway", "trends"]
