@@ -23,8 +23,8 @@ def run_scale(scale: int, repeat: int) -> dict[str, tuple[float, float | None, i
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from schakel.pathways.models import Signal
-    from schakel.pathways.signals import evaluate_signals
+    from schakel.work.engine import evaluate_signals
+    from schakel.work.models import Signal
 
     built = build_region(scale)
     print(f"  scale {scale}: region built in {built:.0f} s")

@@ -8,8 +8,6 @@ from django.apps import apps
 
 SEED_MIGRATIONS = [
     "schakel.directory.migrations.0002_seed_tumour_types_and_topics",
-    "schakel.pathways.migrations.0002_default_signal_thresholds",
-    "schakel.mdo.migrations.0004_default_mdo_signal_thresholds",
 ]
 
 
@@ -18,5 +16,7 @@ def reseed() -> None:
     for module in SEED_MIGRATIONS:
         importlib.import_module(module).seed(apps, None)
     from schakel.proms.catalogue import load_catalogue  # loaded after migrate, not by one
+    from schakel.work.engine import seed_thresholds
 
     load_catalogue()
+    seed_thresholds()

@@ -39,7 +39,7 @@ class DayOfActivityTests(TestCase):
             user = self.log_in(email)
             self.client.get(reverse("pathways:list"))
             self.client.get(reverse("patients:list"), {"q": "a"})
-            self.client.get(reverse("pathways:worklist"), {"lijst": "te-laat"})
+            self.client.get(reverse("work:tasks"), {"lijst": "te-laat"})
             for pathway in visible_pathways(user)[:5]:
                 self.client.get(reverse("pathways:detail", args=[pathway.pk]))
                 self.client.post(

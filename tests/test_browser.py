@@ -171,7 +171,7 @@ class MdoLoopTests(BrowserTestCase):
 
     def test_the_gp_feeds_the_mdo_and_the_advice_comes_back(self):
         from schakel.mdo.models import AgendaItem
-        from schakel.pathways.models import TaskStatus
+        from schakel.work.models import TaskStatus
 
         item = (
             AgendaItem.objects.filter(

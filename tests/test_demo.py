@@ -153,7 +153,8 @@ class DemoPathwaysTests(TestCase):
     def test_pathways_in_every_phase_with_tasks_and_signals(self):
         from django.db.models import Count
 
-        from schakel.pathways.models import CarePathway, Phase, Signal, Task
+        from schakel.pathways.models import CarePathway, Phase
+        from schakel.work.models import Signal, Task
 
         phases = set(CarePathway.objects.values_list("phase", flat=True))
         self.assertEqual(phases, set(Phase.values))
@@ -180,7 +181,7 @@ class DemoMdoTests(TestCase):
 
     def test_meetings_agendas_requests_in_several_states_and_advice_to_acknowledge(self):
         from schakel.mdo.models import AgendaItem, MdoMeeting, MdoOutcome, MdoSeries
-        from schakel.pathways.models import TaskStatus
+        from schakel.work.models import TaskStatus
 
         self.assertEqual(MdoSeries.objects.filter(hospital__isnull=False).count(), 5)
         self.assertTrue(MdoSeries.objects.filter(hospital__isnull=True).exists())  # regional
@@ -194,17 +195,16 @@ class DemoMdoTests(TestCase):
         self.assertTrue(
             {TaskStatus.COMPLETED, TaskStatus.REQUESTED, TaskStatus.DECLINED} <= statuses
         )
-        from schakel.pathways.models import Signal, SignalRule
+        from schakel.mdo.rules import MdoRule
+        from schakel.work.models import Signal
 
         self.assertTrue(
-            Signal.objects.filter(
-                rule=SignalRule.MDO_ADVICE_NOT_SENT, resolved_at__isnull=True
-            ).exists()
+            Signal.objects.filter(rule=MdoRule.ADVICE_NOT_SENT, resolved_at__isnull=True).exists()
         )
 
     def test_questionnaire_trends_a_task_and_a_working_patient_link(self):
-        from schakel.pathways.models import Task
         from schakel.proms.models import Score
+        from schakel.work.models import Task
 
         self.assertGreaterEqual(Score.objects.filter(instrument__code="gfi").count(), 4)
         self.assertTrue(Task.objects.filter(focus_type="Score").exists())

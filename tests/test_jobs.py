@@ -12,8 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from schakel.core.models import ScheduledRun
 from schakel.core.scheduler import enqueue_due_jobs
-from schakel.pathways.jobs import evaluate_pathway_signals
-from schakel.pathways.models import CarePathway, Signal, SignalRule, Task
+from schakel.pathways.models import CarePathway
+from schakel.pathways.rules import PathwayRule
+from schakel.work.jobs import evaluate_all_signals
+from schakel.work.models import Signal, Task
 from tests.pathways_base import PathwayTestCase
 from tests.reference import reseed
 
@@ -22,7 +24,7 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 class ScheduleTests(PathwayTestCase):
     def test_each_periodic_job_is_enqueued_once_per_slot_whoever_asks(self):
-        jobs = {"schakel.pathways.jobs.evaluate_all_signals": 900}
+        jobs = {"schakel.work.jobs.evaluate_all_signals": 900}
         with self.settings(SCHAKEL_PERIODIC_JOBS=list(jobs.items())):
             now = 1_800_000_000.0
             self.assertEqual(enqueue_due_jobs(now), list(jobs))
@@ -34,12 +36,10 @@ class ScheduleTests(PathwayTestCase):
         CarePathway.objects.filter(pk=self.pathway.pk).update(
             phase_since=timezone.now() - timedelta(days=5)
         )
-        with self.settings(
-            SCHAKEL_PERIODIC_JOBS=[("schakel.pathways.jobs.evaluate_all_signals", 900)]
-        ):
+        with self.settings(SCHAKEL_PERIODIC_JOBS=[("schakel.work.jobs.evaluate_all_signals", 900)]):
             enqueue_due_jobs()
         self.assertTrue(
-            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
+            Signal.objects.filter(pathway=self.pathway, rule=PathwayRule.NOBODY_AAN_ZET).exists()
         )
 
 
@@ -59,7 +59,7 @@ class DatabaseQueueTests(TransactionTestCase):
         CarePathway.objects.filter(pk=pathway.pk).update(
             phase_since=timezone.now() - timedelta(days=5)
         )
-        result = evaluate_pathway_signals.enqueue([pathway.pk])
+        result = evaluate_all_signals.enqueue()
         row = DBTaskResult.objects.get(pk=result.id)
         self.assertEqual(row.status, "READY")
         self.assertFalse(Signal.objects.filter(pathway=pathway).exists())
@@ -67,5 +67,5 @@ class DatabaseQueueTests(TransactionTestCase):
         row.refresh_from_db()
         self.assertEqual(row.status, "SUCCESSFUL")
         self.assertTrue(
-            Signal.objects.filter(pathway=pathway, rule=SignalRule.NOBODY_AAN_ZET).exists()
+            Signal.objects.filter(pathway=pathway, rule=PathwayRule.NOBODY_AAN_ZET).exists()
         )

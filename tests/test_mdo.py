@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
+from schakel.directory.actor import Actor
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.jobs import plan_series_meetings
@@ -25,10 +26,11 @@ from schakel.mdo.models import (
     MeetingStatus,
     PracticeMdoPreference,
 )
-from schakel.messaging.models import Notification, NotificationKind
-from schakel.pathways.models import EventKind, Signal, SignalRule, Task, TaskStatus
-from schakel.pathways.signals import evaluate_signals
+from schakel.mdo.rules import MdoRule
+from schakel.pathways.models import CarePathway, EventKind
 from schakel.patients.models import CareRelation, RelationKind
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Notification, Signal, Task, TaskStatus
 from tests.base import make_person
 from tests.pathways_base import PathwayTestCase
 
@@ -101,9 +103,7 @@ class AgendaTests(MdoTestCase):
         self.assertEqual(task.due_at, actions.input_deadline(self.meeting))
         self.assertEqual(task.focus_type, "AgendaItem")
         self.assertEqual(task.escalation_role, self.coordinator_role)
-        self.assertTrue(
-            Notification.objects.filter(recipient=self.gp, kind=NotificationKind.TASK).exists()
-        )
+        self.assertTrue(Notification.objects.filter(recipient=self.gp, kind="task").exists())
         self.assertTrue(
             self.pathway.events.filter(
                 kind=EventKind.NOTE, summary__startswith="Aangemeld"
@@ -122,9 +122,7 @@ class AgendaTests(MdoTestCase):
             (task.owner_team, task.owner_function), (self.practice, Function.POH_ONCOLOGY)
         )
         self.assertTrue(Notification.objects.filter(recipient=self.poh).exists())
-        self.assertFalse(
-            Notification.objects.filter(recipient=self.gp, kind=NotificationKind.TASK).exists()
-        )
+        self.assertFalse(Notification.objects.filter(recipient=self.gp, kind="task").exists())
 
     def test_moving_the_meeting_moves_the_deadline_and_tells_the_gp(self):
         item = self.add()
@@ -133,22 +131,20 @@ class AgendaTests(MdoTestCase):
             self.meeting,
             starts_at=later,
             ends_at=later + timedelta(hours=1),
-            acting_user=self.mdo_coordinator,
+            actor=Actor(self.mdo_coordinator, self.coordinator_role),
         )
         self.assertEqual(moved, 1)
         task = request_of(item)
         self.assertEqual(task.due_at, actions.input_deadline(self.meeting))
-        self.assertTrue(
-            Notification.objects.filter(
-                recipient=self.gp, kind=NotificationKind.MDO, text="moved"
-            ).exists()
-        )
+        self.assertTrue(Notification.objects.filter(recipient=self.gp, kind="mdo_moved").exists())
 
     def test_cancelling_or_removing_withdraws_the_request_and_tells_the_gp(self):
         item = self.add()
         actions.do_remove_from_agenda(item, actor=self.actor(self.mdo_coordinator))
         self.assertEqual(request_of(item).status, TaskStatus.CANCELLED)
-        self.assertTrue(Notification.objects.filter(recipient=self.gp, text="withdrawn").exists())
+        self.assertTrue(
+            Notification.objects.filter(recipient=self.gp, kind="mdo_withdrawn").exists()
+        )
         item = self.add()
         actions.do_cancel_meeting(self.meeting, actor=self.actor(self.mdo_coordinator))
         self.assertEqual(self.meeting.status, MeetingStatus.CANCELLED)
@@ -343,7 +339,7 @@ class OutcomeTests(MdoTestCase):
         self.assertFalse(hasattr(AgendaItem.objects.get(pk=item.pk), "outcome"))
 
     def test_read_only_emergency_access_cannot_record_the_advice(self):
-        from schakel.patients.actions import Actor, do_start_emergency_access
+        from schakel.patients.actions import do_start_emergency_access
 
         item = self.add()
         CareRelation.objects.filter(role=self.coordinator_role).update(ended_at=timezone.now())
@@ -431,7 +427,7 @@ class MdoSignalTests(MdoTestCase):
         )
 
     def open_rules(self, now: datetime) -> set[str]:
-        evaluate_signals([self.pathway.pk], now=now)
+        evaluate_signals(CarePathway, [self.pathway.pk], now=now)
         return set(
             Signal.objects.filter(pathway=self.pathway, resolved_at__isnull=True).values_list(
                 "rule", flat=True
@@ -440,8 +436,8 @@ class MdoSignalTests(MdoTestCase):
 
     def test_advice_not_sent_two_working_days_after_the_meeting(self):
         item = self.add(self.meeting_on(date(2026, 12, 1)))  # a Tuesday
-        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 16)))
-        self.assertIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 17, 1)))
+        self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 16)))
+        self.assertIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 17, 1)))
         actions.do_record_outcome(
             item,
             actor=self.actor(self.specialist),
@@ -449,32 +445,26 @@ class MdoSignalTests(MdoTestCase):
             intent="curative",
             informs_patient="Chirurg",
         )
-        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 18)))
+        self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 3), 18)))
         self.assertEqual(
-            Signal.objects.filter(
-                pathway=self.pathway, rule=SignalRule.MDO_ADVICE_NOT_SENT
-            ).count(),
+            Signal.objects.filter(pathway=self.pathway, rule=MdoRule.ADVICE_NOT_SENT).count(),
             1,
         )
 
     def test_the_working_days_skip_christmas(self):
         self.add(self.meeting_on(date(2026, 12, 24)))  # Thursday; Friday 25th is Christmas
-        self.assertNotIn(
-            SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 28), 18))
-        )
-        self.assertIn(
-            SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 29), 17, 1))
-        )
+        self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 28), 18)))
+        self.assertIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(at(date(2026, 12, 29), 17, 1)))
 
     def test_a_cancelled_meeting_or_removed_case_raises_nothing(self):
         meeting = self.meeting_on(date(2026, 12, 1))
         item = self.add(meeting)
         actions.do_remove_from_agenda(item, actor=self.actor(self.specialist))
         later = at(date(2026, 12, 10), 12)
-        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(later))
+        self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(later))
         self.add(meeting)
         actions.do_cancel_meeting(meeting, actor=self.actor(self.specialist))
-        self.assertNotIn(SignalRule.MDO_ADVICE_NOT_SENT, self.open_rules(later))
+        self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(later))
 
     def test_advice_not_acknowledged_within_five_working_days(self):
         item = self.add(self.meeting_on(date(2026, 11, 24)))
@@ -486,20 +476,14 @@ class MdoSignalTests(MdoTestCase):
             informs_patient="Chirurg",
         )
         MdoOutcome.objects.filter(pk=outcome.pk).update(created_at=at(date(2026, 11, 30), 10))
-        self.assertNotIn(
-            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 16))
-        )
-        self.assertIn(
-            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 17, 1))
-        )
+        self.assertNotIn(MdoRule.NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 16)))
+        self.assertIn(MdoRule.NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 17, 1)))
         actions.do_acknowledge_outcome(outcome, actor=self.actor(self.gp))
-        self.assertNotIn(
-            SignalRule.MDO_NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 18))
-        )
+        self.assertNotIn(MdoRule.NOT_ACKNOWLEDGED, self.open_rules(at(date(2026, 12, 7), 18)))
 
     def test_the_signal_explains_itself_on_the_pathway(self):
         self.add(self.meeting_on(date(2026, 11, 3)))
-        evaluate_signals([self.pathway.pk])
+        evaluate_signals(CarePathway, [self.pathway.pk])
         self.login(self.gp)
         page = self.client.get(self.pathway.get_absolute_url())
         self.assertContains(page, "het advies is nog niet naar de huisarts gestuurd")

@@ -7,11 +7,14 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from schakel.messaging.models import Notification, NotificationKind
-from schakel.messaging.notify import send_notification_emails
+from schakel.audit.models import AccessEvent, AccessLogEntry
 from schakel.pathways import actions
-from schakel.pathways.models import CarePathway, SignalRule
-from schakel.pathways.signals import evaluate_signals
+from schakel.pathways.models import CarePathway, EventKind
+from schakel.pathways.rules import PathwayRule
+from schakel.work.actions import do_create_task
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Notification
+from schakel.work.notify import send_notification_emails
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
@@ -23,19 +26,21 @@ class WhoHearsWhatTests(PathwayTestCase):
         )
 
     def test_a_task_notifies_its_owner_not_its_author(self):
-        actions.do_create_task(
+        do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="MDO-inbreng geven",
             due_at=timezone.now() + timedelta(days=2),
             owner_role=self.gp_role,
             actor=self.actor(self.case_manager),
         )
-        self.assertEqual(self.inbox(self.gp), [(NotificationKind.TASK, "MDO-inbreng geven")])
+        self.assertEqual(self.inbox(self.gp), [("task", "MDO-inbreng geven")])
         self.assertEqual(self.inbox(self.case_manager), [])
 
     def test_a_team_task_notifies_everyone_in_the_team(self):
-        actions.do_create_task(
+        do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="Contactmoment",
             due_at=timezone.now() + timedelta(days=2),
             owner_team=self.practice,
@@ -51,27 +56,36 @@ class WhoHearsWhatTests(PathwayTestCase):
         )
         evaluate_signals()
         for user in (self.case_manager, self.gp):
-            self.assertIn((NotificationKind.SIGNAL, SignalRule.NOBODY_AAN_ZET), self.inbox(user))
+            self.assertIn(("signal", PathwayRule.NOBODY_AAN_ZET), self.inbox(user))
         self.assertEqual(self.inbox(self.specialist), [])
 
     def test_news_on_a_pathway_reaches_its_followers(self):
-        actions.do_record_note(
-            self.pathway, summary="Belt morgen terug", actor=self.actor(self.specialist)
+        actions.do_record_event(
+            self.pathway,
+            EventKind.NOTE,
+            summary="Belt morgen terug",
+            actor=self.actor(self.specialist),
         )
-        self.assertEqual(self.inbox(self.gp), [(NotificationKind.PATHWAY, "note")])
-        self.assertEqual(self.inbox(self.case_manager), [(NotificationKind.PATHWAY, "note")])
+        self.assertEqual(self.inbox(self.gp), [("pathway", "note")])
+        self.assertEqual(self.inbox(self.case_manager), [("pathway", "note")])
         self.assertEqual(self.inbox(self.specialist), [])  # the author
 
 
 class InboxTests(PathwayTestCase):
-    def test_the_inbox_shows_no_patient_and_opening_goes_through_the_access_helper(self):
-        actions.do_record_note(self.pathway, summary="x", actor=self.actor(self.specialist))
+    def test_the_inbox_names_the_patient_logs_it_and_opening_goes_through_the_access_helper(self):
+        actions.do_record_event(
+            self.pathway, EventKind.NOTE, summary="x", actor=self.actor(self.specialist)
+        )
         self.login(self.gp)
-        page = self.client.get(reverse("messaging:inbox"))
-        self.assertContains(page, "Nieuws in een traject dat u volgt: notitie")
-        self.assertNotContains(page, "Jansen")
+        before = AccessLogEntry.objects.count()
+        page = self.client.get(reverse("work:inbox"))
+        self.assertContains(
+            page, "Jansen, Piet</strong>: Nieuws in een traject dat u volgt: notitie"
+        )
+        shown = AccessLogEntry.objects.filter(sequence__gt=before, user=self.gp).get()
+        self.assertEqual((shown.patient_id, shown.event), (self.patient.pk, AccessEvent.READ))
         notification = Notification.objects.get(recipient=self.gp)
-        response = self.client.post(reverse("messaging:open", args=[notification.pk]))
+        response = self.client.post(reverse("work:open", args=[notification.pk]))
         self.assertRedirects(
             response, self.pathway.get_absolute_url(), fetch_redirect_response=False
         )
@@ -79,22 +93,25 @@ class InboxTests(PathwayTestCase):
         self.assertIsNotNone(notification.read_at)
 
     def test_someone_elses_notification_is_404(self):
-        actions.do_record_note(self.pathway, summary="x", actor=self.actor(self.specialist))
+        actions.do_record_event(
+            self.pathway, EventKind.NOTE, summary="x", actor=self.actor(self.specialist)
+        )
         notification = Notification.objects.filter(recipient=self.gp).get()
         self.login(self.other_gp)
         self.assertEqual(
-            self.client.post(reverse("messaging:open", args=[notification.pk])).status_code, 404
+            self.client.post(reverse("work:open", args=[notification.pk])).status_code, 404
         )
         self.assertEqual(
-            self.client.get(reverse("messaging:open", args=[notification.pk])).status_code, 405
+            self.client.get(reverse("work:open", args=[notification.pk])).status_code, 405
         )
 
 
 class EmailTests(PathwayTestCase):
     def test_one_bundled_email_per_user_over_smtp_without_patient_data(self):
         for title in ("Eerste stap", "Tweede stap", "Derde stap"):
-            actions.do_create_task(
+            do_create_task(
                 self.pathway,
+                kind="pathways.step",
                 title=title,
                 due_at=timezone.now() + timedelta(days=2),
                 owner_role=self.gp_role,
@@ -103,8 +120,9 @@ class EmailTests(PathwayTestCase):
         with smtp_server() as smtp:
             self.assertEqual(send_notification_emails(), 1)
             self.assertEqual(send_notification_emails(), 0)  # nothing new
-            actions.do_create_task(
+            do_create_task(
                 self.pathway,
+                kind="pathways.step",
                 title="Vierde",
                 due_at=timezone.now() + timedelta(days=2),
                 owner_role=self.gp_role,
@@ -131,7 +149,9 @@ class EmailTests(PathwayTestCase):
             self.assertNotIn(patient_data, body + message["Subject"])
 
     def test_read_notifications_are_not_mailed(self):
-        actions.do_record_note(self.pathway, summary="x", actor=self.actor(self.specialist))
+        actions.do_record_event(
+            self.pathway, EventKind.NOTE, summary="x", actor=self.actor(self.specialist)
+        )
         Notification.objects.update(read_at=timezone.now())
         with smtp_server() as smtp:
             self.assertEqual(send_notification_emails(), 0)

@@ -10,21 +10,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, AccessLogEntry, Outcome
-from schakel.pathways import actions
-from schakel.pathways.models import (
-    CarePathway,
-    EventKind,
-    PathwayHospital,
-    Phase,
-    Signal,
-    SignalRule,
-    Task,
-    TaskStatus,
-)
+from schakel.pathways.models import CarePathway, EventKind, PathwayHospital, Phase
+from schakel.pathways.rules import PathwayRule
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
 from schakel.proms.actions import do_submit_by_professional
 from schakel.proms.models import PathwaySchedule, PromSchedule, QuestionnaireVersion, Response
 from schakel.proms.schedules import do_follow_schedule
+from schakel.work.actions import do_create_task
+from schakel.work.models import Signal, Task, TaskStatus
 from tests.pathways_base import PathwayTestCase
 
 
@@ -63,8 +56,9 @@ class EveryPersonaTests(PathwayTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.task = actions.do_create_task(
+        cls.task = do_create_task(
             cls.pathway,
+            kind="pathways.step",
             title="Uitslag bespreken",
             due_at=timezone.now() + timedelta(days=2),
             owner_role=cls.gp_role,
@@ -105,7 +99,8 @@ class EveryPersonaTests(PathwayTestCase):
             "pathways:detail",
             "pathways:add_event",
             "pathways:add_task",
-            "pathways:transition_task",
+            "work:task_status",
+            "work:task",
             "pathways:start",
             "patients:detail",
         ):
@@ -161,8 +156,9 @@ class EveryPersonaTests(PathwayTestCase):
 
 class PathwayPageTests(PathwayTestCase):
     def test_the_gp_sees_who_is_aan_zet_and_the_fixed_contact(self):
-        actions.do_create_task(
+        do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="Bespreek uitslag PET-scan",
             due_at=timezone.now() + timedelta(days=1),
             owner_role=self.specialist.practitioner.roles.get(),
@@ -225,19 +221,20 @@ class PathwayPageTests(PathwayTestCase):
         self.assertEqual(task.owner_team, self.practice)
         self.client.logout()
         self.login(self.poh)  # the team's task: the POH picks it up
-        team = self.client.get(reverse("pathways:worklist"), {"lijst": "team"})
+        team = self.client.get(reverse("work:tasks"), {"lijst": "team"})
         self.assertContains(team, "Contactmoment met POH")
-        self.client.post(reverse("pathways:transition_task", args=[task.pk, "completed"]))
+        self.client.post(reverse("work:task_status", args=[task.pk]), {"status": "completed"})
         task.refresh_from_db()
         self.assertEqual(task.status, TaskStatus.COMPLETED)
         response = self.client.post(
-            reverse("pathways:transition_task", args=[task.pk, "accepted"]), follow=True
+            reverse("work:task_status", args=[task.pk]), {"status": "accepted"}, follow=True
         )
         self.assertContains(response, "Deze taak kan niet meer naar die status.")
 
     def test_a_foreign_next_address_is_not_followed(self):
-        task = actions.do_create_task(
+        task = do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="Bellen",
             due_at=timezone.now() + timedelta(days=1),
             owner_role=self.gp_role,
@@ -245,10 +242,10 @@ class PathwayPageTests(PathwayTestCase):
         )
         self.login(self.gp)
         response = self.client.post(
-            reverse("pathways:transition_task", args=[task.pk, "accepted"]),
-            {"next": "https://evil.example/"},
+            reverse("work:task_status", args=[task.pk]),
+            {"status": "accepted", "next": "https://evil.example/"},
         )
-        self.assertEqual(response["Location"], self.pathway.get_absolute_url())
+        self.assertEqual(response["Location"], task.get_absolute_url())
 
     def test_a_task_in_the_past_is_refused(self):
         self.login(self.case_manager)
@@ -263,8 +260,9 @@ class PathwayPageTests(PathwayTestCase):
         self.assertFalse(Task.objects.filter(title="Te laat").exists())
 
     def test_the_late_list_shows_overdue_tasks_to_the_owner_and_the_escalation_contact(self):
-        task = actions.do_create_task(
+        task = do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="Terugbellen",
             due_at=timezone.now() - timedelta(hours=1),
             owner_role=self.gp_role,
@@ -274,12 +272,12 @@ class PathwayPageTests(PathwayTestCase):
         for user in (self.gp, self.case_manager):
             self.client.logout()
             self.login(user)
-            late = self.client.get(reverse("pathways:worklist"), {"lijst": "te-laat"})
+            late = self.client.get(reverse("work:tasks"), {"lijst": "te-laat"})
             self.assertContains(late, task.title)
         self.client.logout()
         self.login(self.other_gp)
         self.assertNotContains(
-            self.client.get(reverse("pathways:worklist"), {"lijst": "te-laat"}), task.title
+            self.client.get(reverse("work:tasks"), {"lijst": "te-laat"}), task.title
         )
 
     def test_changing_the_phase_to_closed_needs_a_reason(self):
@@ -336,14 +334,17 @@ class PathwayPageTests(PathwayTestCase):
 
 class PathwayListTests(PathwayTestCase):
     def test_the_list_shows_phase_hospitals_case_manager_aan_zet_and_signals(self):
-        actions.do_create_task(
+        do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="MDO-inbreng",
             due_at=timezone.now() - timedelta(days=1),
             owner_role=self.gp_role,
             actor=self.actor(self.case_manager),
         )
-        Signal.objects.create(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE)
+        Signal.objects.create(
+            subject=self.pathway, patient=self.patient, rule=PathwayRule.TASK_OVERDUE
+        )
         self.login(self.gp)
         response = self.client.get(reverse("pathways:list"))
         for text in (
@@ -406,14 +407,18 @@ class PathwayListTests(PathwayTestCase):
         )
         Task.objects.bulk_create(
             Task(
-                pathway=p,
+                subject=p,
+                patient=p.patient,
+                kind="pathways.step",
                 title="Stap",
                 owner_role=self.gp_role,
                 due_at=timezone.now() + timedelta(days=1),
             )
             for p in pathways
         )
-        Signal.objects.bulk_create(Signal(pathway=p, rule=SignalRule.SILENCE) for p in pathways)
+        Signal.objects.bulk_create(
+            Signal(subject=p, patient=p.patient, rule=PathwayRule.SILENCE) for p in pathways
+        )
         CareRelation.objects.bulk_create(
             CareRelation(patient=p, role=self.pathway.case_manager, kind=RelationKind.CASE_MANAGER)
             for p in patients
@@ -428,9 +433,13 @@ class PathwayListTests(PathwayTestCase):
         self.login(self.case_manager)
         pages = [
             reverse("pathways:list"),
-            reverse("pathways:worklist") + "?lijst=team",
-            reverse("pathways:worklist"),
+            reverse("work:tasks") + "?lijst=team",
+            reverse("work:tasks"),
             reverse("patients:list"),
+            reverse("work:today"),
+            reverse("work:signals"),
+            reverse("work:signals") + "?mijn=on",
+            reverse("work:inbox"),
         ]
         self.add_pathways(9)
         small = [self.count(self.case_manager, page) for page in pages]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from schakel.audit.models import AccessEvent, AccessLogEntry
-from schakel.pathways.models import EventKind, Task
+from schakel.pathways.models import EventKind
 from schakel.proms import actions
 from schakel.proms.catalogue import DEFAULT_SCHEDULE
 from schakel.proms.definitions import DefinitionError
@@ -38,6 +38,7 @@ from schakel.proms.schedules import (
     send_due,
 )
 from schakel.proms.tokens import token_hash
+from schakel.work.models import Task
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
@@ -380,13 +381,16 @@ class ScheduleTests(ProMTestCase):
         )
 
     def test_a_recorded_diagnosis_and_end_of_treatment_invite_once_each(self):
-        from schakel.pathways.actions import do_record_diagnosis, do_record_treatment_end
+        from schakel.pathways.actions import PathwayEventRecorded, do_record_event
         from schakel.pathways.models import Modality
 
         self.follow()
         with smtp_server() as smtp, self.captureOnCommitCallbacks(execute=True):
-            event = do_record_diagnosis(
-                self.pathway, hospital=self.hospital, actor=self.actor(self.specialist)
+            event = do_record_event(
+                self.pathway,
+                EventKind.DIAGNOSIS,
+                organization=self.hospital,
+                actor=self.actor(self.specialist),
             )
         self.assertEqual(len(smtp.messages), 1)
         invitation = Invitation.objects.get()
@@ -394,11 +398,14 @@ class ScheduleTests(ProMTestCase):
             (invitation.version.instrument.code, invitation.occurrence),
             ("gfi", f"event:{event.pk}"),
         )
-        on_pathway_event(event=event)  # the same occurrence again: no second invitation
+        on_pathway_event(
+            PathwayEventRecorded(event, self.actor(self.specialist))
+        )  # the same occurrence again: no second invitation
         self.assertEqual(Invitation.objects.count(), 1)
-        do_record_treatment_end(
+        do_record_event(
             self.pathway,
-            hospital=self.hospital,
+            EventKind.TREATMENT_END,
+            organization=self.hospital,
             modality=Modality.CHEMOTHERAPY,
             actor=self.actor(self.specialist),
         )

@@ -9,18 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from schakel.pathways import actions
-from schakel.pathways.models import (
-    CarePathway,
-    ClosedReason,
-    Modality,
-    Phase,
-    Signal,
-    SignalRule,
-    SignalThreshold,
-    Task,
-    TaskStatus,
-)
-from schakel.pathways.signals import TEXTS, evaluate_signals
+from schakel.pathways.models import CarePathway, ClosedReason, EventKind, Modality, Phase
+from schakel.pathways.rules import PathwayRule
+from schakel.work.actions import do_create_task, do_transition_task
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Signal, SignalThreshold, Task, TaskStatus
+from schakel.work.registry import registry
 from tests.pathways_base import PathwayTestCase
 
 
@@ -36,8 +30,9 @@ class SignalRuleTests(PathwayTestCase):
         return timezone.now() - timedelta(days=days)
 
     def task(self, due_days: int = 3) -> Task:
-        return actions.do_create_task(
+        return do_create_task(
             self.pathway,
+            kind="pathways.step",
             title="Bel patiënt",
             due_at=timezone.now() + timedelta(days=due_days),
             owner_role=self.gp_role,
@@ -47,89 +42,99 @@ class SignalRuleTests(PathwayTestCase):
     def test_nobody_aan_zet_fires_and_resolves_when_someone_is(self):
         CarePathway.objects.filter(pk=self.pathway.pk).update(phase_since=self.ago(3))
         evaluate_signals()
-        self.assertIn(SignalRule.NOBODY_AAN_ZET, self.open_rules())
+        self.assertIn(PathwayRule.NOBODY_AAN_ZET, self.open_rules())
         self.task()
         evaluate_signals()
-        self.assertNotIn(SignalRule.NOBODY_AAN_ZET, self.open_rules())
+        self.assertNotIn(PathwayRule.NOBODY_AAN_ZET, self.open_rules())
 
     def test_an_overdue_task_fires_and_completing_it_resolves(self):
         task = self.task(due_days=-1)
         evaluate_signals()
-        self.assertIn(SignalRule.TASK_OVERDUE, self.open_rules())
-        actions.do_transition_task(task, TaskStatus.COMPLETED, actor=self.actor(self.gp))
+        self.assertIn(PathwayRule.TASK_OVERDUE, self.open_rules())
+        do_transition_task(task, TaskStatus.COMPLETED, actor=self.actor(self.gp))
         evaluate_signals()
-        self.assertNotIn(SignalRule.TASK_OVERDUE, self.open_rules())
+        self.assertNotIn(PathwayRule.TASK_OVERDUE, self.open_rules())
 
     def test_a_transfer_without_arrival_fires_and_the_arrival_resolves(self):
         actor = self.actor(self.specialist)
-        actions.do_record_transfer(
+        actions.do_record_event(
             self.pathway,
-            from_hospital=self.hospital,
-            to_hospital=self.other_hospital,
+            EventKind.TRANSFER,
+            organization=self.hospital,
+            to_organization=self.other_hospital,
             actor=actor,
             occurred_at=self.ago(15),
         )
         evaluate_signals()
-        self.assertIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
-        actions.do_record_arrival(self.pathway, hospital=self.other_hospital, actor=actor)
+        self.assertIn(PathwayRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+        actions.do_record_event(
+            self.pathway, EventKind.ARRIVAL, organization=self.other_hospital, actor=actor
+        )
         evaluate_signals()
-        self.assertNotIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+        self.assertNotIn(PathwayRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
         main = self.pathway.hospitals.get(role="main", until__isnull=True)
         self.assertEqual(main.hospital, self.other_hospital)
 
     def test_an_arrival_elsewhere_does_not_count(self):
         actor = self.actor(self.specialist)
-        actions.do_record_transfer(
+        actions.do_record_event(
             self.pathway,
-            from_hospital=self.hospital,
-            to_hospital=self.other_hospital,
+            EventKind.TRANSFER,
+            organization=self.hospital,
+            to_organization=self.other_hospital,
             actor=actor,
             occurred_at=self.ago(15),
         )
-        actions.do_record_arrival(self.pathway, hospital=self.hospital, actor=actor)
+        actions.do_record_event(
+            self.pathway, EventKind.ARRIVAL, organization=self.hospital, actor=actor
+        )
         evaluate_signals()
-        self.assertIn(SignalRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
+        self.assertIn(PathwayRule.TRANSFER_WITHOUT_ARRIVAL, self.open_rules())
 
     def test_treatment_end_without_handover_fires_and_the_handover_resolves(self):
         actor = self.actor(self.specialist)
-        actions.do_record_treatment_end(
+        actions.do_record_event(
             self.pathway,
-            hospital=self.hospital,
+            EventKind.TREATMENT_END,
+            organization=self.hospital,
             modality=Modality.CHEMOTHERAPY,
             actor=actor,
             occurred_at=self.ago(20),
         )
         evaluate_signals()
-        self.assertIn(SignalRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
-        actions.do_record_handover(
+        self.assertIn(PathwayRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+        actions.do_record_event(
             self.pathway,
-            from_organization=self.hospital,
+            EventKind.HANDOVER,
+            organization=self.hospital,
             to_organization=self.practice,
             actor=actor,
         )
         evaluate_signals()
-        self.assertNotIn(SignalRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+        self.assertNotIn(PathwayRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
 
     def test_silence_depends_on_the_phase_and_news_resolves_it(self):
         CarePathway.objects.filter(pk=self.pathway.pk).update(last_event_at=self.ago(50))
         evaluate_signals()
-        self.assertIn(SignalRule.SILENCE, self.open_rules())  # treatment allows 42 days
+        self.assertIn(PathwayRule.SILENCE, self.open_rules())  # treatment allows 42 days
         CarePathway.objects.filter(pk=self.pathway.pk).update(phase=Phase.AFTERCARE)
         evaluate_signals()
-        self.assertNotIn(SignalRule.SILENCE, self.open_rules())  # aftercare allows 180
-        SignalThreshold.objects.filter(rule=SignalRule.SILENCE, phase=Phase.AFTERCARE).update(
+        self.assertNotIn(PathwayRule.SILENCE, self.open_rules())  # aftercare allows 180
+        SignalThreshold.objects.filter(rule=PathwayRule.SILENCE, scope=Phase.AFTERCARE).update(
             days=30
         )
         evaluate_signals()
-        self.assertIn(SignalRule.SILENCE, self.open_rules())  # the coordinator tightened it
-        actions.do_record_note(self.pathway, summary="Controle gepland", actor=self.actor(self.gp))
+        self.assertIn(PathwayRule.SILENCE, self.open_rules())  # the coordinator tightened it
+        actions.do_record_event(
+            self.pathway, EventKind.NOTE, summary="Controle gepland", actor=self.actor(self.gp)
+        )
         evaluate_signals()
-        self.assertNotIn(SignalRule.SILENCE, self.open_rules())
+        self.assertNotIn(PathwayRule.SILENCE, self.open_rules())
 
     def test_a_deceased_patient_with_an_open_pathway_fires_until_it_is_closed(self):
-        actions.do_record_death(self.pathway, actor=self.actor(self.gp))
+        actions.do_record_event(self.pathway, EventKind.DEATH, actor=self.actor(self.gp))
         evaluate_signals()
-        self.assertIn(SignalRule.DECEASED_OPEN, self.open_rules())
+        self.assertIn(PathwayRule.DECEASED_OPEN, self.open_rules())
         actions.do_change_phase(
             self.pathway,
             Phase.CLOSED,
@@ -145,17 +150,17 @@ class SignalRuleTests(PathwayTestCase):
         for _ in range(3):
             evaluate_signals()
         self.assertEqual(
-            Signal.objects.filter(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE).count(), 1
+            Signal.objects.filter(pathway=self.pathway, rule=PathwayRule.TASK_OVERDUE).count(), 1
         )
 
     def test_a_resolved_signal_can_fire_again_as_a_new_one(self):
         task = self.task(due_days=-1)
         evaluate_signals()
-        actions.do_transition_task(task, TaskStatus.CANCELLED, actor=self.actor(self.gp))
+        do_transition_task(task, TaskStatus.CANCELLED, actor=self.actor(self.gp))
         evaluate_signals()
         self.task(due_days=-1)
         evaluate_signals()
-        signals = Signal.objects.filter(pathway=self.pathway, rule=SignalRule.TASK_OVERDUE)
+        signals = Signal.objects.filter(pathway=self.pathway, rule=PathwayRule.TASK_OVERDUE)
         self.assertEqual(signals.count(), 2)
         self.assertEqual(signals.filter(resolved_at__isnull=True).count(), 1)
 
@@ -163,15 +168,17 @@ class SignalRuleTests(PathwayTestCase):
         from django.utils import translation
 
         with translation.override("nl"):
-            for rule in SignalRule:
-                self.assertNotEqual(str(TEXTS[rule].why), "", rule)
-            self.assertIn("aan zet", str(TEXTS[SignalRule.NOBODY_AAN_ZET].why))
-            self.assertIn("huisarts", str(TEXTS[SignalRule.TREATMENT_END_WITHOUT_HANDOVER].why))
+            for rule in registry.signal_rules.values():
+                self.assertNotEqual(str(rule.why), "", rule.code)
+                self.assertNotEqual(str(rule.what_to_do), "", rule.code)
+            self.assertIn("aan zet", str(registry.signal_rules[PathwayRule.NOBODY_AAN_ZET].why))
+            end = registry.signal_rules[PathwayRule.TREATMENT_END_WITHOUT_HANDOVER]
+            self.assertIn("huisarts", str(end.why))
 
     def test_writes_evaluate_the_pathway_after_commit(self):
         with self.captureOnCommitCallbacks(execute=True):
             self.task(due_days=-1)
-        self.assertIn(SignalRule.TASK_OVERDUE, self.open_rules())
+        self.assertIn(PathwayRule.TASK_OVERDUE, self.open_rules())
 
 
 class SetBasedEvaluationTests(PathwayTestCase):
@@ -199,5 +206,5 @@ class SetBasedEvaluationTests(PathwayTestCase):
         self.add_pathways(190)
         self.assertEqual(self.count(), small)
         self.assertEqual(
-            Signal.objects.filter(rule=SignalRule.SILENCE, resolved_at__isnull=True).count(), 200
+            Signal.objects.filter(rule=PathwayRule.SILENCE, resolved_at__isnull=True).count(), 200
         )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "schakel.audit",
     "schakel.directory",
     "schakel.patients",
+    "schakel.work",
     "schakel.pathways",
     "schakel.proms",
     "schakel.mdo",
@@ -128,7 +129,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and security ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "directory:finder"
+LOGIN_REDIRECT_URL = "work:today"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
@@ -233,8 +234,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (job, every N seconds): enqueued once per period by whichever worker comes first.
 SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
     (
-        "schakel.pathways.jobs.evaluate_all_signals",
+        "schakel.work.jobs.evaluate_all_signals",
         env.number("SCHAKEL_SIGNAL_MINUTES", 15, minimum=1) * 60,
+    ),
+    (
+        "schakel.work.jobs.send_notification_emails_job",
+        env.number("SCHAKEL_EMAIL_CHECK_MINUTES", 5, minimum=1) * 60,
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
     ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),

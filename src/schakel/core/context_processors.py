@@ -6,10 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from schakel.core.menu import items_for
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The navigation items for the current user (see ``schakel.navigation``)."""
-    # Imported here: the navigation is assembled from all apps, above core in the domain map.
-    from schakel.navigation import items_for
-
+    """The menu items for the current user, as the apps registered them."""
     return {"nav_items": items_for(request)}

@@ -579,7 +579,7 @@ class _Builder:
         coordinators.permissions.set(
             Permission.objects.filter(content_type__app_label="directory")
             | Permission.objects.filter(
-                content_type__app_label="pathways", codename__endswith="signalthreshold"
+                content_type__app_label="work", codename__endswith="signalthreshold"
             )
             # The region's questionnaire cut-offs and schedules.
             | Permission.objects.filter(

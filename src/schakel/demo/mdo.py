@@ -9,14 +9,15 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from schakel.accounts.models import User
+from schakel.directory.actor import Actor
 from schakel.directory.models import Function, Organization, OrganizationKind, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.models import MdoMeeting, MdoSeries, TreatmentIntent, Weekday
 from schakel.pathways.access import visible_pathways
-from schakel.pathways.actions import do_transition_task
-from schakel.pathways.models import Phase, Task, TaskStatus
-from schakel.pathways.signals import evaluate_signals
-from schakel.patients.actions import Actor
+from schakel.pathways.models import Phase
+from schakel.work.actions import do_transition_task
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Task, TaskStatus
 
 
 def build_demo_mdo() -> int:
@@ -110,7 +111,12 @@ def build_demo_mdo() -> int:
                     due_at=timezone.now() - timedelta(hours=2)
                 )
             if index == 2 and item.input_request is not None:
-                do_transition_task(item.input_request, TaskStatus.DECLINED, actor=gp_actor)
+                do_transition_task(
+                    item.input_request,
+                    TaskStatus.DECLINED,
+                    actor=gp_actor,
+                    note="Patiënt al besproken in het vorige MDO; niets nieuws.",
+                )
         items += 1
     # Another patient of the chair, discussed last week: the advice was never recorded.
     forgotten = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from schakel.directory.models import (
@@ -25,11 +26,10 @@ from schakel.pathways.models import (
     PathwayEvent,
     PathwayHospital,
     Phase,
-    Task,
-    TaskStatus,
 )
-from schakel.pathways.signals import evaluate_signals
 from schakel.patients.models import CareRelation, Patient, RelationKind
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Task, TaskStatus
 
 PHASES = [
     (Phase.DIAGNOSTICS, 0.15),
@@ -98,6 +98,7 @@ def build_demo_pathways(rng: random.Random) -> int:
         )
     CarePathway.objects.bulk_create(pathways, batch_size=2000)
 
+    pathway_type = ContentType.objects.get_for_model(CarePathway)
     involved, team, events, tasks = [], [], [], []
     for index, pathway in enumerate(pathways):
         patient = pathway.patient
@@ -203,7 +204,10 @@ def build_demo_pathways(rng: random.Random) -> int:
             )  # one in five is late
             tasks.append(
                 Task(
-                    pathway=pathway,
+                    kind="pathways.step",
+                    patient=patient,
+                    subject_type=pathway_type,
+                    subject_id=pathway.pk,
                     title=rng.choice(NEXT_STEPS),
                     owner_role=owner,
                     due_at=due,
@@ -216,7 +220,10 @@ def build_demo_pathways(rng: random.Random) -> int:
         if rng.random() < 0.3:
             tasks.append(
                 Task(
-                    pathway=pathway,
+                    kind="pathways.step",
+                    patient=patient,
+                    subject_type=pathway_type,
+                    subject_id=pathway.pk,
                     title="Pathologie-uitslag opvragen",
                     owner_team=main,
                     due_at=now - timedelta(days=20),

@@ -8,10 +8,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from schakel.accounts.models import User
+from schakel.directory.actor import Actor
 from schakel.directory.models import PractitionerRole
 from schakel.pathways.access import visible_pathways
 from schakel.pathways.models import Phase
-from schakel.patients.actions import Actor
 from schakel.proms import actions
 from schakel.proms.catalogue import DEFAULT_SCHEDULE
 from schakel.proms.models import Channel, Invitation, PromSchedule, QuestionnaireVersion, Response
@@ -89,6 +89,6 @@ def build_demo_proms() -> int:
         expires_at=now + timedelta(days=365),
         channel=Channel.LETTER,
         created_by=gp,
-        created_by_role=gp_actor.role,
+        created_by_role=gp_actor.acting_role,
     )
     return 5

@@ -42,3 +42,17 @@ def acting_role(user: User | AnonymousUser, role_id: int | None = None) -> Pract
     if role_id is not None:
         return next((role for role in roles if role.pk == role_id), None)
     return roles[0] if roles else None
+
+
+# Functions that care for patients (everyone but the coordinator and the privacy officer).
+CARE_FUNCTIONS = tuple(
+    f for f in Function if f not in (Function.NETWORK_COORDINATOR, Function.PRIVACY_OFFICER)
+)
+
+
+def cares_for_patients(user: User | AnonymousUser) -> bool:
+    return has_function(user, *CARE_FUNCTIONS)
+
+
+def is_privacy_officer(user: User | AnonymousUser) -> bool:
+    return has_function(user, Function.PRIVACY_OFFICER)

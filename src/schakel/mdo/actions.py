@@ -8,6 +8,7 @@ patient off the agenda, updates or withdraws that request and tells them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from schakel.audit.models import AccessEvent
 from schakel.core.events import publish
 from schakel.core.workdays import working_days_after, working_days_before
+from schakel.directory.actor import Actor
 from schakel.directory.models import Function, PractitionerRole, TumourType
 from schakel.mdo.models import (
     AgendaItem,
@@ -28,15 +30,30 @@ from schakel.mdo.models import (
     MeetingStatus,
     PracticeMdoPreference,
 )
-from schakel.pathways.actions import (
-    do_create_task,
-    do_record_mdo_discussed,
-    do_record_note,
-    do_transition_task,
-)
-from schakel.pathways.models import OPEN_TASK_STATUSES, CarePathway, Task, TaskStatus
-from schakel.patients.actions import Actor, do_start_care_relation, log_patient_change
+from schakel.pathways.actions import do_record_event
+from schakel.pathways.models import CarePathway, EventKind
+from schakel.patients.actions import do_start_care_relation, log_patient_change
 from schakel.patients.models import RelationKind
+from schakel.proms.schedules import invite_before_meeting
+from schakel.work.actions import do_create_task, do_transition_task
+from schakel.work.models import OPEN_TASK_STATUSES, Task, TaskStatus
+
+
+@dataclass(frozen=True)
+class MdoRequestMoved:
+    """A meeting moved: this open GP input request has a new deadline."""
+
+    task: Task
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class MdoRequestWithdrawn:
+    """A case was taken off the agenda, or its meeting cancelled: the request is withdrawn."""
+
+    item: AgendaItem
+    actor: Actor
+
 
 # The end of the working day on which GP input is due.
 INPUT_DUE_TIME = time(17, 0)
@@ -155,6 +172,7 @@ def do_add_to_agenda(
     if owner.get("owner_role") or owner.get("owner_team"):
         item.input_request = do_create_task(
             pathway,
+            kind="mdo.gp_input",
             title=f"MDO-inbreng voor {timezone.localtime(meeting.starts_at):%d-%m %H:%M}",
             description=question,
             due_at=input_deadline(meeting),
@@ -164,10 +182,13 @@ def do_add_to_agenda(
             **owner,
         )
         item.save(update_fields=["input_request", "updated_at"])
-    publish("mdo_case_added", item=item, actor=actor)
+    invite_before_meeting(pathway.pk, f"agenda:{item.pk}", meeting.starts_at)
     when = timezone.localtime(meeting.starts_at)
-    do_record_note(
-        pathway, summary=f"Aangemeld voor {meeting.name} van {when:%d-%m-%Y}", actor=actor
+    do_record_event(
+        pathway,
+        EventKind.NOTE,
+        summary=f"Aangemeld voor {meeting.name} van {when:%d-%m-%Y}",
+        actor=actor,
     )
     log_patient_change(
         actor, pathway.patient, AccessEvent.UPDATE, object_type="AgendaItem", object_id=item.pk
@@ -187,7 +208,7 @@ def do_remove_from_agenda(item: AgendaItem, *, actor: Actor) -> None:
     item.removed_at = timezone.now()
     item.save(update_fields=["removed_at", "updated_at"])
     _close_request(item, actor, TaskStatus.CANCELLED)
-    publish("mdo_request_withdrawn", item=item, acting_user=actor.user)
+    publish(MdoRequestWithdrawn(item, actor))
     log_patient_change(
         actor,
         item.pathway.patient,
@@ -200,7 +221,7 @@ def do_remove_from_agenda(item: AgendaItem, *, actor: Actor) -> None:
 
 @transaction.atomic
 def do_move_meeting(
-    meeting: MdoMeeting, *, starts_at: datetime, ends_at: datetime, acting_user: Any
+    meeting: MdoMeeting, *, starts_at: datetime, ends_at: datetime, actor: Actor
 ) -> int:
     """Move a meeting; open input requests move their deadline and the GPs are told.
 
@@ -218,7 +239,7 @@ def do_move_meeting(
     requests.update(due_at=deadline, updated_at=timezone.now())
     for task in moved:
         task.due_at = deadline
-        publish("mdo_request_moved", task=task, acting_user=acting_user)
+        publish(MdoRequestMoved(task, actor))
     return len(moved)
 
 
@@ -228,10 +249,10 @@ def do_cancel_meeting(meeting: MdoMeeting, *, actor: Actor) -> None:
     meeting.status = MeetingStatus.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
     for item in meeting.items.filter(removed_at__isnull=True).select_related(
-        "input_request__pathway", "pathway__patient"
+        "input_request__patient", "pathway__patient"
     ):
         _close_request(item, actor, TaskStatus.CANCELLED)
-        publish("mdo_request_withdrawn", item=item, acting_user=actor.user)
+        publish(MdoRequestWithdrawn(item, actor))
 
 
 @transaction.atomic
@@ -250,7 +271,7 @@ def do_submit_gp_input(
     gp_input = GpInput.objects.create(
         pathway=pathway,
         agenda_item=agenda_item,
-        submitted_by=actor.user,
+        submitted_by=actor.account,
         submitted_by_role=actor.role,
         late=late,
         **answers,
@@ -283,12 +304,13 @@ ACKNOWLEDGE_WORKING_DAYS = 3
 @transaction.atomic
 def do_record_outcome(item: AgendaItem, *, actor: Actor, **fields: Any) -> MdoOutcome:
     """Record the MDO's advice: on the timeline, and to the GP as a task to acknowledge."""
-    outcome = MdoOutcome.objects.create(agenda_item=item, recorded_by=actor.user, **fields)
+    outcome = MdoOutcome.objects.create(agenda_item=item, recorded_by=actor.account, **fields)
     pathway = item.pathway
     meeting = item.meeting
-    do_record_mdo_discussed(
+    do_record_event(
         pathway,
-        hospital=meeting.hospital or actor.role.organization,
+        EventKind.MDO,
+        organization=meeting.hospital or actor.organisation,
         actor=actor,
         occurred_at=meeting.starts_at,
         summary=outcome.get_intent_display(),
@@ -298,6 +320,7 @@ def do_record_outcome(item: AgendaItem, *, actor: Actor, **fields: Any) -> MdoOu
         due_day = working_days_after(timezone.localdate(), ACKNOWLEDGE_WORKING_DAYS)
         outcome.acknowledgement = do_create_task(
             pathway,
+            kind="mdo.read_advice",
             title="MDO-advies lezen en bevestigen",
             due_at=datetime.combine(
                 due_day, INPUT_DUE_TIME, tzinfo=timezone.get_current_timezone()

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.core.models import TimestampedModel
 from schakel.directory.models import Organization, PractitionerRole, TumourType
-from schakel.pathways.models import CarePathway, Task
+from schakel.pathways.models import CarePathway
+from schakel.work.models import Task
 
 
 class Weekday(models.IntegerChoices):

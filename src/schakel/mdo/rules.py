@@ -15,14 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from schakel.core.workdays import working_days_after
 from schakel.mdo.actions import INPUT_DUE_TIME
 from schakel.mdo.models import AgendaItem, MdoOutcome, MeetingStatus
-from schakel.pathways.models import CarePathway, SignalRule
-from schakel.pathways.signals import (
-    RuleText,
-    Thresholds,
-    open_pathways,
-    register_rule,
-    threshold_days,
-)
+from schakel.pathways.models import CarePathway
+from schakel.pathways.rules import open_pathways
+from schakel.work.engine import threshold_days
+from schakel.work.registry import SignalRule, Thresholds, Unit, register_signal_rule
+
+
+class MdoRule:
+    """The codes of the MDO's rules."""
+
+    ADVICE_NOT_SENT = "mdo_advice_not_sent"
+    NOT_ACKNOWLEDGED = "mdo_not_acknowledged"
 
 
 def last_day_overdue(now: datetime, working_days: int) -> date:
@@ -46,7 +49,7 @@ def _start_of_day_after(day: date) -> datetime:
 
 def _advice_not_sent(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     """A case was discussed (the meeting took place) and no advice recorded within N days."""
-    days = threshold_days(t, SignalRule.MDO_ADVICE_NOT_SENT)
+    days = threshold_days(t, MdoRule.ADVICE_NOT_SENT)
     if days is None:
         return None
     discussed_before = _start_of_day_after(last_day_overdue(now, days))
@@ -62,7 +65,7 @@ def _advice_not_sent(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | No
 
 def _not_acknowledged(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     """The advice was recorded more than N working days ago and the GP has not read it."""
-    days = threshold_days(t, SignalRule.MDO_NOT_ACKNOWLEDGED)
+    days = threshold_days(t, MdoRule.NOT_ACKNOWLEDGED)
     if days is None:
         return None
     recorded_before = _start_of_day_after(last_day_overdue(now, days))
@@ -75,19 +78,33 @@ def _not_acknowledged(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | N
 
 
 def register() -> None:
-    register_rule(
-        SignalRule.MDO_ADVICE_NOT_SENT,
-        _advice_not_sent,
-        RuleText(
-            _("The patient was discussed at the MDO, but the advice has not been sent to the GP."),
-            _("Ask the MDO chair or coordinator to record the advice, so it reaches the GP."),
-        ),
+    register_signal_rule(
+        SignalRule(
+            code=MdoRule.ADVICE_NOT_SENT,
+            label=_("MDO advice not sent to the GP"),
+            why=_(
+                "The patient was discussed at the MDO, but the advice has not been sent to the GP."
+            ),
+            what_to_do=_(
+                "Ask the MDO chair or coordinator to record the advice, so it reaches the GP."
+            ),
+            unit=Unit.WORKING_DAYS,
+            subject=CarePathway,
+            matcher=_advice_not_sent,
+            # The advice should reach the GP within two working days of the meeting.
+            defaults=(("", 2),),
+        )
     )
-    register_rule(
-        SignalRule.MDO_NOT_ACKNOWLEDGED,
-        _not_acknowledged,
-        RuleText(
-            _("The GP has not acknowledged the MDO advice."),
-            _("Contact the GP practice to make sure the advice has been read."),
-        ),
+    register_signal_rule(
+        SignalRule(
+            code=MdoRule.NOT_ACKNOWLEDGED,
+            label=_("GP has not acknowledged the MDO advice"),
+            why=_("The GP has not acknowledged the MDO advice."),
+            what_to_do=_("Contact the GP practice to make sure the advice has been read."),
+            unit=Unit.WORKING_DAYS,
+            subject=CarePathway,
+            matcher=_not_acknowledged,
+            # The GP's acknowledgement task is due in three working days; two more first.
+            defaults=(("", 5),),
+        )
     )

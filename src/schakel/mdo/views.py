@@ -20,6 +20,7 @@ from schakel.accounts.middleware import two_factor_exempt
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import acting_role, active_roles
+from schakel.directory.actor import Actor
 from schakel.directory.models import Function, Organization, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.access import (
@@ -34,10 +35,10 @@ from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
 from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm, SeriesForm
 from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
-from schakel.pathways.models import OPEN_TASK_STATUSES, Phase, TaskStatus
+from schakel.pathways.models import Phase
 from schakel.patients.access import log_patients_shown
-from schakel.patients.actions import Actor
 from schakel.proms.overview import latest_by_pathway
+from schakel.work.models import OPEN_TASK_STATUSES, TaskStatus
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -182,7 +183,7 @@ def move_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         meeting,
         starts_at=datetime.combine(day, form.cleaned_data["starts"], tzinfo=zone),
         ends_at=datetime.combine(day, form.cleaned_data["ends"], tzinfo=zone),
-        acting_user=request.user,
+        actor=_actor(request),
     )
     messages.success(
         request, _("Meeting moved; %(n)d input requests got a new deadline.") % {"n": moved}

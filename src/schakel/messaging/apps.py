@@ -6,8 +6,3 @@ class MessagingConfig(AppConfig):
     name = "schakel.messaging"
     label = "messaging"
     verbose_name = _("Messaging")
-
-    def ready(self) -> None:
-        from schakel.messaging import notify
-
-        notify.subscribe_all()

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest
 
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
+from schakel.directory.actor import Actor
 from schakel.pathways.models import CarePathway
 from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patients
-from schakel.patients.actions import Actor
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.core.models import TimestampedModel
 from schakel.directory.models import Organization, PractitionerRole, TumourType
 from schakel.patients.models import Patient
+from schakel.work.models import Signal, Task
 
 
 class Phase(models.TextChoices):
@@ -70,6 +72,20 @@ class CarePathway(TimestampedModel):
         blank=True,
         # Kept by the event actions, so that "silence" is one indexed comparison per pathway.
         db_index=True,
+    )
+    # Work about the pathway lives in the work layer; these give ``pathway.tasks`` and
+    # ``Task.objects.filter(pathway=...)``.
+    tasks = GenericRelation(
+        Task,
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="pathway",
+    )
+    signals = GenericRelation(
+        Signal,
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="pathway",
     )
 
     class Meta:
@@ -181,6 +197,8 @@ class EventKind(models.TextChoices):
     HANDOVER = "handover", _("handover")
     DEATH = "death", _("death")
     NOTE = "note", _("note")
+    PHASE = "phase", _("phase changed")
+    TASK = "task", _("task")
 
 
 class Modality(models.TextChoices):
@@ -242,196 +260,10 @@ class PathwayEvent(models.Model):
         verbose_name_plural = _("pathway events")
         ordering = ["-occurred_at", "-pk"]
         indexes = [
-            models.Index(fields=["pathway", "kind", "occurred_at"], name="pathways_event_idx")
+            models.Index(fields=["pathway", "kind", "occurred_at"], name="pathways_event_idx"),
+            # The event rules look for one kind across all pathways.
+            models.Index(fields=["kind", "occurred_at"], name="pathways_event_kind_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
-
-
-class TaskStatus(models.TextChoices):
-    REQUESTED = "requested", _("requested")
-    ACCEPTED = "accepted", _("accepted")
-    IN_PROGRESS = "in_progress", _("in progress")
-    COMPLETED = "completed", _("completed")
-    DECLINED = "declined", _("declined")
-    CANCELLED = "cancelled", _("cancelled")
-
-
-OPEN_TASK_STATUSES = (TaskStatus.REQUESTED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
-
-
-class TaskQuerySet(models.QuerySet["Task"]):
-    def open(self) -> TaskQuerySet:
-        return self.filter(status__in=OPEN_TASK_STATUSES)
-
-    def overdue(self, at: object = None) -> TaskQuerySet:
-        return self.open().filter(due_at__lt=at or timezone.now())
-
-
-class Task(TimestampedModel):
-    """Who is aan zet: the next step on a pathway, its owner and its deadline (FHIR Task).
-
-    The owner is a person in a role, or a team: everyone at ``owner_team`` (optionally with
-    ``owner_function``), so the step is not lost while someone is away. Later capabilities
-    (MDO input, handovers, PROMs, questions) create their tasks through ``do_create_task``,
-    pointing ``focus`` at the object the task is about.
-    """
-
-    pathway = models.ForeignKey(
-        CarePathway,
-        verbose_name=_("care pathway"),
-        on_delete=models.CASCADE,
-        related_name="tasks",
-    )
-    title = models.CharField(_("what"), max_length=200)
-    description = models.CharField(_("explanation"), max_length=1000, blank=True)
-    owner_role = models.ForeignKey(
-        PractitionerRole,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tasks",
-    )
-    owner_team = models.ForeignKey(
-        Organization,
-        verbose_name=_("owning team"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="team_tasks",
-    )
-    owner_function = models.CharField(
-        _("function within the team"),
-        max_length=30,
-        blank=True,
-        help_text=_("Empty: anyone at the organisation."),
-    )
-    due_at = models.DateTimeField(_("before"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.REQUESTED
-    )
-    escalation_role = models.ForeignKey(
-        PractitionerRole,
-        verbose_name=_("escalate to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    focus_type = models.CharField(_("about (kind)"), max_length=60, blank=True)
-    focus_id = models.CharField(_("about (id)"), max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-
-    objects = TaskQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("task")
-        verbose_name_plural = _("tasks")
-        ordering = ["due_at", "pk"]
-        indexes = [
-            models.Index(fields=["status", "due_at"], name="pathways_task_due_idx"),
-            models.Index(fields=["pathway", "status"], name="pathways_task_pathway_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(owner_role__isnull=False) | Q(owner_team__isnull=False),
-                name="pathways_task_has_owner",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_TASK_STATUSES
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_open and self.due_at < timezone.now()
-
-    @property
-    def owner_label(self) -> str:
-        if self.owner_role is not None:
-            return f"{self.owner_role.practitioner.full_name} ({self.owner_role.function_label})"
-        assert self.owner_team is not None  # noqa: S101 - the check constraint guarantees it
-        return str(self.owner_team)
-
-
-class SignalRule(models.TextChoices):
-    """Rules that find a pathway at risk of losing its patient."""
-
-    NOBODY_AAN_ZET = "nobody_aan_zet", _("nobody is aan zet")
-    TASK_OVERDUE = "task_overdue", _("a task is overdue")
-    TRANSFER_WITHOUT_ARRIVAL = "transfer_no_arrival", _("transfer without arrival")
-    TREATMENT_END_WITHOUT_HANDOVER = "end_no_handover", _("treatment ended without handover")
-    SILENCE = "silence", _("no news for too long")
-    DECEASED_OPEN = "deceased_open", _("deceased patient with an open pathway")
-    # Evaluated by the mdo app (registered in its AppConfig.ready); thresholds in working days.
-    MDO_ADVICE_NOT_SENT = "mdo_advice_not_sent", _("MDO advice not sent to the GP")
-    MDO_NOT_ACKNOWLEDGED = "mdo_not_acknowledged", _("GP has not acknowledged the MDO advice")
-
-
-class SignalThreshold(models.Model):
-    """How many days a rule waits, per phase (empty phase: every phase). Set by the coordinator.
-
-    Calendar days, except for the MDO rules, which count working days (as the MDO does).
-    """
-
-    rule = models.CharField(_("rule"), max_length=24, choices=SignalRule.choices)
-    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, blank=True)
-    days = models.PositiveIntegerField(_("days"))
-
-    class Meta:
-        verbose_name = _("signal threshold")
-        verbose_name_plural = _("signal thresholds")
-        ordering = ["rule", "phase"]
-        constraints = [
-            models.UniqueConstraint(fields=["rule", "phase"], name="pathways_threshold_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_rule_display()} / {self.get_phase_display() or '*'}: {self.days}"
-
-
-class Signal(models.Model):
-    """An open (or resolved) finding of a rule on a pathway; at most one open per rule."""
-
-    pathway = models.ForeignKey(
-        CarePathway,
-        verbose_name=_("care pathway"),
-        on_delete=models.CASCADE,
-        related_name="signals",
-    )
-    rule = models.CharField(_("rule"), max_length=24, choices=SignalRule.choices)
-    opened_at = models.DateTimeField(_("raised at"), default=timezone.now)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("signal")
-        verbose_name_plural = _("signals")
-        ordering = ["-opened_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["pathway", "rule"],
-                condition=Q(resolved_at__isnull=True),
-                name="pathways_one_open_signal_per_rule",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_rule_display()} ({self.pathway_id})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None

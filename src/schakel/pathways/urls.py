@@ -12,6 +12,4 @@ urlpatterns = [
     path("trajecten/<int:pk>/taak/", views.add_task, name="add_task"),
     path("trajecten/<int:pk>/fase/", views.change_phase, name="change_phase"),
     path("trajecten/<int:pk>/team/", views.add_team_member, name="add_team_member"),
-    path("taken/", views.worklist, name="worklist"),
-    path("taken/<int:pk>/<str:status>/", views.transition_task, name="transition_task"),
 ]

@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.audit.models import AccessEvent
-from schakel.directory.access import active_roles
 from schakel.pathways import actions
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.forms import (
@@ -29,20 +27,12 @@ from schakel.pathways.forms import (
     TaskForm,
     TeamMemberForm,
 )
-from schakel.pathways.models import (
-    OPEN_TASK_STATUSES,
-    ClosedReason,
-    EventKind,
-    Modality,
-    PathwayHospital,
-    Phase,
-    Signal,
-    Task,
-    TaskStatus,
-)
+from schakel.pathways.models import ClosedReason, EventKind, PathwayHospital, Phase
 from schakel.pathways.sections import render_sections
-from schakel.pathways.signals import TEXTS
 from schakel.patients.access import get_patient_for_user, log_patients_shown
+from schakel.work.actions import do_create_task
+from schakel.work.models import Signal, Task
+from schakel.work.registry import signal_rule
 
 PAGE_SIZE = 50
 
@@ -158,7 +148,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "aan_zet": open_tasks[0] if open_tasks else None,
         "open_tasks": open_tasks,
         "closed_tasks": [t for t in tasks if not t.is_open][:20],
-        "signals": [(s, TEXTS[s.rule]) for s in signals],
+        "signals": [(s, signal_rule(s.rule)) for s in signals],
         "hospitals": hospitals,
         "current_hospitals": current,
         "team": pathway.team.filter(until__isnull=True).select_related(
@@ -180,74 +170,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pathways/detail.html", context)
 
 
-# kind → the action that records it, fed from the event form's cleaned data.
-EVENT_ACTIONS: dict[str, Callable[..., Any]] = {
-    EventKind.REFERRAL: lambda p, d, a: actions.do_record_referral(
-        p,
-        to_hospital=d["to_organization"],
-        actor=a,
-        occurred_at=d["occurred_at"],
-        summary=d["summary"],
-    ),
-    EventKind.DIAGNOSIS: lambda p, d, a: actions.do_record_diagnosis(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.MDO: lambda p, d, a: actions.do_record_mdo_discussed(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.TREATMENT_START: lambda p, d, a: actions.do_record_treatment_start(
-        p,
-        hospital=d["organization"],
-        modality=Modality(d["modality"]),
-        actor=a,
-        occurred_at=d["occurred_at"],
-        summary=d["summary"],
-    ),
-    EventKind.TREATMENT_END: lambda p, d, a: actions.do_record_treatment_end(
-        p,
-        hospital=d["organization"],
-        modality=Modality(d["modality"]),
-        actor=a,
-        occurred_at=d["occurred_at"],
-        summary=d["summary"],
-    ),
-    EventKind.TRANSFER: lambda p, d, a: actions.do_record_transfer(
-        p,
-        from_hospital=d["organization"],
-        to_hospital=d["to_organization"],
-        actor=a,
-        occurred_at=d["occurred_at"],
-        summary=d["summary"],
-    ),
-    EventKind.ARRIVAL: lambda p, d, a: actions.do_record_arrival(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.ADMISSION: lambda p, d, a: actions.do_record_admission(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.DISCHARGE: lambda p, d, a: actions.do_record_discharge(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.COMPLICATION: lambda p, d, a: actions.do_record_complication(
-        p, hospital=d["organization"], actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.HANDOVER: lambda p, d, a: actions.do_record_handover(
-        p,
-        from_organization=d["organization"],
-        to_organization=d["to_organization"],
-        actor=a,
-        occurred_at=d["occurred_at"],
-        summary=d["summary"],
-    ),
-    EventKind.DEATH: lambda p, d, a: actions.do_record_death(
-        p, actor=a, occurred_at=d["occurred_at"], summary=d["summary"]
-    ),
-    EventKind.NOTE: lambda p, d, a: actions.do_record_note(
-        p, summary=d["summary"], actor=a, occurred_at=d["occurred_at"]
-    ),
-}
-
-
 def _form_errors(request: HttpRequest, form: Any) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -261,7 +183,17 @@ def add_event(request: HttpRequest, pk: int) -> HttpResponse:
     actor = access.actor(request)
     form = EventForm(request.POST)
     if form.is_valid():
-        EVENT_ACTIONS[form.cleaned_data["kind"]](access.pathway, form.cleaned_data, actor)
+        data = form.cleaned_data
+        actions.do_record_event(
+            access.pathway,
+            EventKind(data["kind"]),
+            actor=actor,
+            occurred_at=data["occurred_at"],
+            organization=data["organization"],
+            to_organization=data["to_organization"],
+            modality=data["modality"],
+            summary=data["summary"],
+        )
         messages.success(request, _("Added to the timeline."))
     else:
         _form_errors(request, form)
@@ -276,8 +208,9 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskForm(access.pathway, request.POST)
     if form.is_valid():
         role, team = form.owner_objects()
-        actions.do_create_task(
+        do_create_task(
             access.pathway,
+            kind="pathways.step",
             title=form.cleaned_data["title"],
             due_at=form.due_at(),
             actor=actor,
@@ -329,70 +262,3 @@ def add_team_member(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect(access.pathway)
-
-
-@require_POST
-@login_required
-def transition_task(request: HttpRequest, pk: int, status: str) -> HttpResponse:
-    try:
-        task = Task.objects.select_related("pathway").get(pk=pk)
-        new_status = TaskStatus(status)
-    except (Task.DoesNotExist, ValueError):
-        raise Http404 from None
-    access = get_pathway_for_user(request, task.pathway_id, event=AccessEvent.UPDATE)
-    actor = access.actor(request)
-    try:
-        actions.do_transition_task(task, new_status, actor=actor)
-    except actions.TransitionError:
-        messages.error(request, _("This task cannot change to that status any more."))
-    else:
-        messages.success(request, _("Task updated."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = access.pathway.get_absolute_url()
-    return redirect(next_url)
-
-
-def _team_filter(user: Any) -> Q:
-    """Tasks owned by a team the user belongs to (their organisation, their function)."""
-    condition = Q(pk__in=[])
-    for role in active_roles(user):
-        condition |= Q(owner_team_id=role.organization_id) & (
-            Q(owner_function="") | Q(owner_function=role.function)
-        )
-    return condition
-
-
-@require_GET
-@login_required
-def worklist(request: HttpRequest) -> HttpResponse:
-    """Mijn taken, taken van mijn team, te laat: only on pathways the user may see."""
-    which = request.GET.get("lijst", "mijn")
-    if which not in {"mijn", "team", "te-laat"}:
-        raise Http404
-    roles = active_roles(request.user)
-    tasks = Task.objects.open().filter(pathway__in=visible_pathways(request.user).values("pk"))
-    mine = Q(owner_role__in=roles)
-    if which == "mijn":
-        tasks = tasks.filter(mine)
-    elif which == "team":
-        tasks = tasks.filter(_team_filter(request.user))
-    else:
-        tasks = tasks.filter(
-            mine | _team_filter(request.user) | Q(escalation_role__in=roles)
-        ).filter(due_at__lt=timezone.now())
-    tasks = tasks.select_related(
-        "pathway__patient", "pathway__tumour_type", "owner_role__practitioner", "owner_team"
-    ).order_by("due_at", "pk")
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    log_patients_shown(request, [task.pathway.patient_id for task in page])
-    return render(
-        request,
-        "pathways/worklist.html",
-        {
-            "page": page,
-            "which": which,
-            "now": timezone.now(),
-            "open_statuses": OPEN_TASK_STATUSES,
-        },
-    )

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import AccessEvent, Grounds, Outcome
 from schakel.directory.access import active_roles
+from schakel.directory.actor import Actor
 from schakel.directory.models import Function, OrganizationKind, PractitionerRole
-from schakel.patients.actions import Actor
 from schakel.patients.models import CareRelation, EmergencyAccess, Patient, Sharing
 
 GP_FUNCTIONS = (Function.GP, Function.POH_ONCOLOGY)
@@ -223,3 +223,57 @@ def log_patients_shown(
     shown = list(visible_patients(request.user).filter(pk__in=set(patient_ids)))
     log_patients_listed(request, shown, event=event)
     return {patient.pk for patient in shown}
+
+
+def users_who_may_see(patient: Patient, user_ids: Iterable[int]) -> set[int]:
+    """Of these users, those who may see ``patient`` through one of their roles (not through
+    an emergency access): who may be told about it. Two queries, whatever the number."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    roles = list(
+        PractitionerRole.objects.active()
+        .filter(practitioner__user_id__in=ids)
+        .select_related("organization", "practitioner")
+    )
+    related = set(
+        CareRelation.objects.active()
+        .filter(patient=patient, role__in=roles)
+        .values_list("role_id", flat=True)
+    )
+    allowed = set()
+    for role in roles:
+        shared = (
+            patient.sharing == Sharing.PERMITTED or role.organization_id == patient.recorded_by_id
+        )
+        gp = (
+            role.function in GP_FUNCTIONS
+            and role.organization_id == patient.gp_practice_id
+            and role.organization.kind == OrganizationKind.GP_PRACTICE
+        )
+        if shared and (gp or role.pk in related) and role.practitioner.user_id is not None:
+            allowed.add(role.practitioner.user_id)
+    return allowed
+
+
+def role_sees_patient(role: str, patient: str) -> Q:
+    """As a condition in SQL: the role at path ``role`` may see the patient at path
+    ``patient`` (care relation or GP practice, and the consent rule). For set-based writes
+    such as the notification fan-out; it mirrors ``users_who_may_see`` for one role."""
+    gp = Q(
+        **{
+            f"{role}__function__in": GP_FUNCTIONS,
+            f"{role}__organization__kind": OrganizationKind.GP_PRACTICE,
+            f"{role}__organization_id": F(f"{patient}__gp_practice_id"),
+        }
+    )
+    related = Exists(
+        CareRelation.objects.active().filter(
+            role_id=OuterRef(f"{role}_id"), patient_id=OuterRef(f"{patient}_id")
+        )
+    )
+    shared = Q(**{f"{patient}__sharing": Sharing.PERMITTED}) | Q(
+        **{f"{patient}__recorded_by_id": F(f"{role}__organization_id")}
+    )
+    active = Q(**{f"{role}__is_active": True, f"{role}__organization__is_active": True})
+    return active & (gp | related) & shared

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access
 from schakel.audit.models import AccessEvent, Grounds, Outcome
 from schakel.core.identifiers import normalise_bsn
+from schakel.directory.actor import Actor
 from schakel.directory.models import PractitionerRole
 from schakel.patients.models import (
     CareRelation,
@@ -35,19 +34,6 @@ class DuplicatePatientError(Exception):
         self.existing = existing
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the user, the role they act in, on what grounds, and the request (its address).
-
-    Views build it from the ``PatientAccess`` the access helper returned.
-    """
-
-    user: User
-    role: PractitionerRole
-    request: HttpRequest | None = None
-    grounds: Grounds = Grounds.CARE_RELATION
-
-
 def log_patient_change(
     actor: Actor,
     patient: Patient,
@@ -62,9 +48,10 @@ def log_patient_change(
         event=event,
         outcome=Outcome.SUCCESS,
         user=actor.user,
+        user_identifier=actor.label,
         request=actor.request,
-        role=str(actor.role.function_label),
-        organisation=actor.role.organization.name,
+        role=actor.role_label,
+        organisation=actor.organisation_label,
         patient_id=patient.pk,
         object_type=object_type,
         object_id=object_id or patient.pk,
@@ -83,7 +70,7 @@ def do_register_patient(*, actor: Actor, **fields: Any) -> Patient:
     existing = Patient.objects.filter(bsn=bsn).first()
     if existing is not None:
         raise DuplicatePatientError(existing)
-    patient = Patient(bsn=bsn, recorded_by=actor.role.organization, **fields)
+    patient = Patient(bsn=bsn, recorded_by=actor.acting_role.organization, **fields)
     try:
         with transaction.atomic():
             patient.save()
@@ -117,8 +104,8 @@ def do_record_consent(
         decision=decision,
         method=method,
         note=note,
-        recorded_by=actor.user,
-        recorded_by_role=actor.role,
+        recorded_by=actor.account,
+        recorded_by_role=actor.acting_role,
     )
     Patient.objects.filter(pk=patient.pk).update(sharing=decision, updated_at=timezone.now())
     patient.sharing = decision
@@ -177,8 +164,8 @@ def do_start_emergency_access(patient: Patient, *, reason: str, actor: Actor) ->
     now = timezone.now()
     access = EmergencyAccess.objects.create(
         patient=patient,
-        user=actor.user,
-        role=actor.role,
+        user=actor.account,
+        role=actor.acting_role,
         reason=reason,
         started_at=now,
         expires_at=now + timedelta(hours=settings.SCHAKEL_EMERGENCY_ACCESS_HOURS),
@@ -188,8 +175,8 @@ def do_start_emergency_access(patient: Patient, *, reason: str, actor: Actor) ->
         outcome=Outcome.SUCCESS,
         user=actor.user,
         request=actor.request,
-        role=str(actor.role.function_label),
-        organisation=actor.role.organization.name,
+        role=actor.role_label,
+        organisation=actor.organisation_label,
         patient_id=patient.pk,
         object_type="EmergencyAccess",
         object_id=access.pk,

@@ -6,3 +6,17 @@ class PatientsConfig(AppConfig):
     name = "schakel.patients"
     label = "patients"
     verbose_name = _("Patients")
+
+    def ready(self) -> None:
+        from schakel.core.menu import MenuEntry, register_menu_entry
+        from schakel.directory.access import cares_for_patients, is_privacy_officer
+
+        register_menu_entry(MenuEntry(_("Patients"), "patients:list", 50, cares_for_patients))
+        register_menu_entry(
+            MenuEntry(_("Access log"), "patients:access_log", 70, is_privacy_officer)
+        )
+        register_menu_entry(
+            MenuEntry(
+                _("Emergency access review"), "patients:emergency_review", 71, is_privacy_officer
+            )
+        )

@@ -24,9 +24,10 @@ from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access
 from schakel.audit.models import AccessEvent, Grounds, Outcome
 from schakel.core.workdays import working_days_after
-from schakel.pathways.actions import do_create_task, do_record_note
-from schakel.pathways.models import CarePathway
-from schakel.patients.actions import Actor, log_patient_change
+from schakel.directory.actor import Actor
+from schakel.pathways.actions import do_record_event
+from schakel.pathways.models import CarePathway, EventKind
+from schakel.patients.actions import log_patient_change
 from schakel.proms import definitions
 from schakel.proms.models import (
     Channel,
@@ -45,6 +46,7 @@ from schakel.proms.scoring import SCORERS, Answers
 from schakel.proms.scoring.licensed import LINK_IDS
 from schakel.proms.texts import flag_reason, score_summary
 from schakel.proms.tokens import new_token, token_hash
+from schakel.work.actions import do_create_task
 
 # How long a flagged score's task may take.
 TASK_WORKING_DAYS = 3
@@ -134,8 +136,8 @@ def do_invite(
         expires_at=expires_at or timezone.now() + timedelta(days=settings.SCHAKEL_PROM_LINK_DAYS),
         channel=channel,
         email=email if channel == Channel.EMAIL else "",
-        created_by=actor.user,
-        created_by_role=actor.role,
+        created_by=actor.account,
+        created_by_role=actor.acting_role,
         follows=follows,
         moment=moment,
         occurrence=occurrence,
@@ -242,9 +244,9 @@ def do_submit_by_patient(invitation: Invitation, answers: dict[str, Any]) -> Res
         object_id=response.pk,
         grounds=Grounds.NONE,
     )
-    # The invitation's author is responsible for what follows from it (the task, the note).
-    actor = Actor(invitation.created_by, invitation.created_by_role)
-    do_score(response, actor=actor)
+    # The patient filled it in: the timeline says so. The task that may follow is owned by the
+    # case manager or GP, as for any flagged score.
+    do_score(response, actor=Actor.patient())
     return response
 
 
@@ -284,7 +286,13 @@ def do_score(response: Response, *, actor: Actor) -> Score | None:
     scorer = SCORERS.get(instrument.code)
     pathway = response.pathway
     if scorer is None:  # an outside questionnaire: answers kept, no score computed
-        do_record_note(pathway, summary=f"Vragenlijst {instrument.name} ingevuld", actor=actor)
+        do_record_event(
+            pathway,
+            EventKind.NOTE,
+            summary=f"Vragenlijst {instrument.name} ingevuld",
+            actor=actor,
+            occurred_at=response.submitted_at,
+        )
         return None
     definition = response.version.definition
     result = scorer.compute(
@@ -307,7 +315,13 @@ def do_score(response: Response, *, actor: Actor) -> Score | None:
         flagged=crossed or bool(result.flags),
     )
     summary = score_summary(score, language="nl")
-    do_record_note(pathway, summary=f"{instrument.name}: {summary}", actor=actor)
+    do_record_event(
+        pathway,
+        EventKind.NOTE,
+        summary=f"{instrument.name}: {summary}",
+        actor=actor,
+        occurred_at=response.submitted_at,
+    )
     if score.flagged:
         score.task = _task_for(score, pathway, actor, summary)
         score.save(update_fields=["task"])
@@ -322,10 +336,11 @@ def _task_for(score: Score, pathway: CarePathway, actor: Actor, summary: str) ->
     elif pathway.general_practitioner is not None:
         owner = {"owner_role": pathway.general_practitioner}
     else:
-        owner = {"owner_team": pathway.patient.gp_practice or actor.role.organization}
+        owner = {"owner_team": pathway.patient.gp_practice or actor.acting_role.organization}
     due_day = working_days_after(timezone.localdate(), TASK_WORKING_DAYS)
     return do_create_task(
         pathway,
+        kind="proms.discuss_score",
         title=f"Vragenlijst {score.instrument.name}: bespreken",
         description=flag_reason(score, language="nl") or summary,
         due_at=datetime.combine(

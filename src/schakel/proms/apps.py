@@ -10,12 +10,18 @@ class PromsConfig(AppConfig):
 
     def ready(self) -> None:
         from schakel.core.events import subscribe
+        from schakel.pathways.actions import PathwayEventRecorded
         from schakel.pathways.sections import register_section
         from schakel.proms.catalogue import load_after_migrate
-        from schakel.proms.schedules import on_mdo_case_added, on_pathway_event
-        from schakel.proms.sections import questionnaire_section
+        from schakel.proms.schedules import on_pathway_event
+        from schakel.proms.sections import questionnaire_action, questionnaire_section
+        from schakel.work.registry import TaskKind, register_task_kind
 
         post_migrate.connect(load_after_migrate, sender=self)
         register_section(questionnaire_section)
-        subscribe("pathway_event_recorded", on_pathway_event)
-        subscribe("mdo_case_added", on_mdo_case_added)
+        register_task_kind(
+            TaskKind(
+                "proms.discuss_score", _("discuss a questionnaire score"), questionnaire_action
+            )
+        )
+        subscribe(PathwayEventRecorded, on_pathway_event)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from schakel.core.models import TimestampedModel
 from schakel.directory.models import PractitionerRole
-from schakel.pathways.models import CarePathway, Phase, Task
+from schakel.pathways.models import CarePathway, Phase
+from schakel.work.models import Task
 
 
 class Licence(models.TextChoices):

@@ -7,7 +7,6 @@ occurrence gets one invitation; an unanswered e-mail gets one reminder.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -15,8 +14,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent
-from schakel.pathways.models import CarePathway, EventKind, PathwayEvent
-from schakel.patients.actions import Actor, log_patient_change
+from schakel.directory.actor import Actor
+from schakel.pathways.actions import PathwayEventRecorded
+from schakel.pathways.models import CarePathway, EventKind
+from schakel.patients.actions import log_patient_change
 from schakel.proms.actions import do_invite, do_send_reminder
 from schakel.proms.models import (
     Channel,
@@ -42,8 +43,8 @@ def do_follow_schedule(
         pathway=pathway,
         schedule=schedule,
         email=email,
-        started_by=actor.user,
-        started_by_role=actor.role,
+        started_by=actor.account,
+        started_by_role=actor.acting_role,
     )
     log_patient_change(
         actor,
@@ -107,8 +108,9 @@ def _following(pathway_id: int, kind: str) -> list[tuple[PathwaySchedule, Schedu
     return pairs
 
 
-def on_pathway_event(*, event: PathwayEvent, **_: Any) -> None:
+def on_pathway_event(recorded: PathwayEventRecorded) -> None:
     """Diagnosis or end of treatment recorded: invite for those moments."""
+    event = recorded.event
     kind = EVENT_MOMENTS.get(EventKind(event.kind))
     if kind is None:
         return
@@ -116,13 +118,13 @@ def on_pathway_event(*, event: PathwayEvent, **_: Any) -> None:
         _invite(followed, moment, f"event:{event.pk}")
 
 
-def on_mdo_case_added(*, item: Any, **_: Any) -> None:
-    """A case on an MDO agenda: invite, with the link valid until the meeting starts."""
-    starts_at = item.meeting.starts_at
+def invite_before_meeting(pathway_id: int, occurrence: str, starts_at: datetime) -> None:
+    """A case on an MDO agenda (called by the mdo app): invite, with the link valid until
+    the meeting starts. ``occurrence`` names the agenda item, so it is invited once."""
     if starts_at <= timezone.now() + timedelta(days=1):
         return  # too late to be of use at this meeting
-    for followed, moment in _following(item.pathway_id, MomentKind.BEFORE_MDO):
-        _invite(followed, moment, f"agenda:{item.pk}", expires_at=starts_at)
+    for followed, moment in _following(pathway_id, MomentKind.BEFORE_MDO):
+        _invite(followed, moment, occurrence, expires_at=starts_at)
 
 
 @transaction.atomic

@@ -208,7 +208,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
             "url": url,
             "qr": qr,
             "title": definitions.title(version.definition),
-            "organisation": actor.role.organization,
+            "organisation": actor.acting_role.organization,
             "expires_at": invitation.expires_at,
         },
     )

@@ -23,4 +23,7 @@ class Migration(migrations.Migration):
         ("pathways", "0003_mdo_signal_rules"),
     ]
 
+    # Seeded into the old table before its rows move to the work layer.
+    run_before = [("pathways", "0004_move_tasks_and_signals_to_work")]
+
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
