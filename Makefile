@@ -33,6 +33,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src tests bench
+	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/schakel makemigrations --check --dry-run
 
 clean:

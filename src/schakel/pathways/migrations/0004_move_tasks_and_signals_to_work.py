@@ -34,7 +34,9 @@ def forward(apps, schema_editor):
     pathway_type = _pathway_type(apps, schema_editor)
 
     batch = []
+    moments = {}
     for old in OldTask.objects.using(db).select_related("pathway").order_by("pk").iterator():
+        moments[old.pk] = (old.created_at, old.updated_at)
         batch.append(
             Task(
                 pk=old.pk,
@@ -59,7 +61,10 @@ def forward(apps, schema_editor):
             )
         )
     Task.objects.using(db).bulk_create(batch, batch_size=1000)
-    # bulk_create fills auto_now(_add) fields with now; bulk_update puts the old moments back.
+    # bulk_create fills auto_now(_add) fields with now (on the objects too); bulk_update, which
+    # does not, puts the old moments back.
+    for task in batch:
+        task.created_at, task.updated_at = moments[task.pk]
     Task.objects.using(db).bulk_update(batch, ["created_at", "updated_at"], batch_size=1000)
 
     signals = [

@@ -1,0 +1,187 @@
+"""Migrations move every row: a database built by the previous version, filled with data, is
+migrated forward, and what it held is all there in its new place."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
+from django.utils import timezone
+
+from tests.reference import reseed
+
+# The schema before the work layer: the last migration of each app it touched, and no work.
+BEFORE_WORK_LAYER = [
+    ("pathways", "0003_mdo_signal_rules"),
+    ("messaging", "0002_notification_kind_mdo"),
+    ("mdo", "0005_gp_input_g8_gfi_scores"),
+    ("proms", "0003_licence_label"),
+    ("work", None),
+]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+def leaves():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+class WorkLayerMigrationTests(TransactionTestCase):
+    def tearDown(self) -> None:
+        migrate(leaves())
+        reseed()
+
+    def test_tasks_signals_thresholds_and_notifications_move_with_their_ids(self):
+        old = migrate(BEFORE_WORK_LAYER)
+        now = timezone.now()
+        region = old.get_model("directory", "Region").objects.create(name="Regio")
+        Organization = old.get_model("directory", "Organization")
+        hospital = Organization.objects.create(region=region, kind="hospital", name="Zkh")
+        practice = Organization.objects.create(region=region, kind="gp_practice", name="Praktijk")
+        user = old.get_model("accounts", "User").objects.create(email="gp@example.nl")
+        person = old.get_model("directory", "Practitioner").objects.create(
+            user=user, given_name="Anna", family_name="Vries", sort_name="vries anna"
+        )
+        gp = old.get_model("directory", "PractitionerRole").objects.create(
+            practitioner=person, organization=practice, function="gp"
+        )
+        patient = old.get_model("patients", "Patient").objects.create(
+            bsn="111222333",
+            given_name="Piet",
+            family_name="Jansen",
+            sort_name="jansen piet",
+            birth_date=date(1950, 3, 14),
+            gp_practice=practice,
+            recorded_by=hospital,
+            sharing="permitted",
+        )
+        tumour = old.get_model("directory", "TumourType").objects.get(code="borstkanker")
+        pathway = old.get_model("pathways", "CarePathway").objects.create(
+            patient=patient, tumour_type=tumour, phase="treatment"
+        )
+        OldTask = old.get_model("pathways", "Task")
+        created = now - timedelta(days=3)
+        step = OldTask.objects.create(
+            pathway=pathway, title="Uitslag bespreken", owner_role=gp, due_at=now, created_by=user
+        )
+        OldTask.objects.filter(pk=step.pk).update(created_at=created)
+        request = OldTask.objects.create(
+            pathway=pathway,
+            title="MDO-inbreng",
+            owner_team=practice,
+            owner_function="poh_oncology",
+            due_at=now,
+            status="declined",
+            closed_at=now,
+            focus_type="AgendaItem",
+            focus_id="1",
+        )
+        meeting = old.get_model("mdo", "MdoMeeting").objects.create(
+            name="MDO", scheduled_for=date.today(), starts_at=now, ends_at=now
+        )
+        item = old.get_model("mdo", "AgendaItem").objects.create(
+            meeting=meeting, pathway=pathway, question="Beleid?", input_request=request
+        )
+        signal = old.get_model("pathways", "Signal").objects.create(
+            pathway=pathway, rule="task_overdue", opened_at=now
+        )
+        thresholds = set(
+            old.get_model("pathways", "SignalThreshold").objects.values_list(
+                "rule", "phase", "days"
+            )
+        )
+        OldNotification = old.get_model("messaging", "Notification")
+        task_news = OldNotification.objects.create(
+            recipient=user, kind="task", text="Uitslag bespreken", pathway=pathway
+        )
+        moved = OldNotification.objects.create(
+            recipient=user, kind="mdo", text="moved", pathway=pathway, read_at=now
+        )
+
+        new = migrate(leaves())
+
+        Task = new.get_model("work", "Task")
+        pathway_type = new.get_model("contenttypes", "ContentType").objects.get(
+            app_label="pathways", model="carepathway"
+        )
+        moved_step = Task.objects.get(pk=step.pk)
+        self.assertEqual(
+            (
+                moved_step.kind,
+                moved_step.title,
+                moved_step.owner_role_id,
+                moved_step.patient_id,
+                moved_step.subject_type_id,
+                moved_step.subject_id,
+                moved_step.created_by_id,
+                moved_step.created_at,
+            ),
+            (
+                "pathways.step",
+                "Uitslag bespreken",
+                gp.pk,
+                patient.pk,
+                pathway_type.pk,
+                pathway.pk,
+                user.pk,
+                created,
+            ),
+        )
+        moved_request = Task.objects.get(pk=request.pk)
+        self.assertEqual(
+            (
+                moved_request.kind,
+                moved_request.status,
+                moved_request.owner_team_id,
+                moved_request.owner_function,
+            ),
+            ("mdo.gp_input", "declined", practice.pk, "poh_oncology"),
+        )
+        self.assertEqual(
+            new.get_model("mdo", "AgendaItem").objects.get(pk=item.pk).input_request_id,
+            request.pk,
+        )
+        moved_signal = new.get_model("work", "Signal").objects.get(pk=signal.pk)
+        self.assertEqual(
+            (
+                moved_signal.rule,
+                moved_signal.subject_id,
+                moved_signal.patient_id,
+                moved_signal.resolved_at,
+            ),
+            ("task_overdue", pathway.pk, patient.pk, None),
+        )
+        self.assertEqual(
+            set(
+                new.get_model("work", "SignalThreshold").objects.values_list(
+                    "rule", "scope", "days"
+                )
+            ),
+            thresholds,
+        )
+        Notification = new.get_model("work", "Notification")
+        self.assertEqual(
+            sorted(Notification.objects.values_list("pk", "kind", "patient_id", "subject_id")),
+            [
+                (task_news.pk, "task", patient.pk, pathway.pk),
+                (moved.pk, "mdo_moved", patient.pk, pathway.pk),
+            ],
+        )
+        self.assertEqual(Notification.objects.get(pk=moved.pk).read_at, now)
+        # The id sequences continue after the moved rows.
+        fresh = Task.objects.create(
+            kind="pathways.step",
+            title="Nieuw",
+            owner_role_id=gp.pk,
+            due_at=now,
+            patient_id=patient.pk,
+        )
+        self.assertGreater(fresh.pk, request.pk)
