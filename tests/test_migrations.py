@@ -63,7 +63,10 @@ class WorkLayerMigrationTests(TransactionTestCase):
             recorded_by=hospital,
             sharing="permitted",
         )
-        tumour = old.get_model("directory", "TumourType").objects.get(code="borstkanker")
+        # An earlier transactional test may have flushed the seeded tumour types.
+        tumour = old.get_model("directory", "TumourType").objects.get_or_create(
+            code="borstkanker", defaults={"name": "Borstkanker"}
+        )[0]
         pathway = old.get_model("pathways", "CarePathway").objects.create(
             patient=patient, tumour_type=tumour, phase="treatment"
         )
@@ -85,7 +88,7 @@ class WorkLayerMigrationTests(TransactionTestCase):
             focus_id="1",
         )
         meeting = old.get_model("mdo", "MdoMeeting").objects.create(
-            name="MDO", scheduled_for=date.today(), starts_at=now, ends_at=now
+            name="MDO", scheduled_for=timezone.localdate(), starts_at=now, ends_at=now
         )
         item = old.get_model("mdo", "AgendaItem").objects.create(
             meeting=meeting, pathway=pathway, question="Beleid?", input_request=request

@@ -166,6 +166,16 @@ def owner_options(
                 role,
                 None,
             )
+    # The patient's own practice: its GP and POH.
+    practice_roles = PractitionerRole.objects.active().filter(
+        organization=pathway.patient.gp_practice,
+        function__in=[Function.GP, Function.POH_ONCOLOGY],
+    )
+    for role in practice_roles.select_related("practitioner", "organization"):
+        options.setdefault(
+            f"role:{role.pk}",
+            (f"{role.practitioner.full_name} ({role.function_label})", role, None),
+        )
     teams = [
         h.hospital for h in pathway.hospitals.filter(until__isnull=True).select_related("hospital")
     ]

@@ -35,6 +35,8 @@ def _tasks_section(request: HttpRequest, *, team: bool) -> SafeString | str:
         )
     ).order_by("late", "due_at", "pk")
     rows = list(with_subjects(late_first)[:ROWS])
+    if not rows:
+        return ""
     log_patients_shown(request, [t.patient_id for t in rows if t.patient_id])
     return render_to_string(
         "work/_today_tasks.html",

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schakel.audit.models import AccessEvent
 from schakel.core.workdays import working_days_after
-from schakel.directory.access import active_roles
+from schakel.directory.access import CARE_FUNCTIONS, active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import PractitionerRole
 from schakel.patients.access import log_patients_shown, visible_patients
@@ -84,9 +84,9 @@ def today(request: HttpRequest) -> HttpResponse:
     sections = [
         html
         for section in sorted(registry.today_sections.values(), key=lambda s: s.order)
-        if (html := section.render(request))
+        if (html := section.render(request)).strip()
     ]
-    return render(request, "work/today.html", {"sections": sections})
+    return render(request, "work/today.html", {"sections": sections, "now": timezone.now()})
 
 
 # --- Tasks -----------------------------------------------------------------------------------
@@ -131,7 +131,11 @@ def owner_options(task: Task, actor: Actor) -> dict[str, OwnerOption]:
     organisations = [r.organization for r in active_roles(actor.user)] if actor.user else []
     colleagues = (
         PractitionerRole.objects.active()
-        .filter(organization__in=organisations, practitioner__user__isnull=False)
+        .filter(
+            organization__in=organisations,
+            practitioner__user__isnull=False,
+            function__in=CARE_FUNCTIONS,
+        )
         .select_related("practitioner", "organization")
         .order_by("practitioner__sort_name")[:200]
     )
