@@ -284,3 +284,43 @@ class TodayTests(PathwayTestCase):
         page = self.client.get(reverse("work:today")).content.decode()
         self.assertLess(page.index("Te laat"), page.index("Later"))
         self.assertIn('class="badge"', page)
+
+
+class TodayPerPersonaTests(PathwayTestCase):
+    def test_the_gp_sees_the_mdo_input_request_with_its_deadline(self):
+        from datetime import datetime, time
+
+        from schakel.mdo.actions import do_add_to_agenda
+        from schakel.mdo.models import MdoMeeting
+
+        day = timezone.localdate() + timedelta(days=10)
+        starts = timezone.make_aware(datetime.combine(day, time(16)))
+        meeting = MdoMeeting.objects.create(
+            name="MDO", scheduled_for=day, starts_at=starts, ends_at=starts + timedelta(hours=1)
+        )
+        do_add_to_agenda(
+            meeting, self.pathway, question="Beleid?", actor=self.actor(self.specialist)
+        )
+        self.login(self.gp)
+        page = self.client.get(reverse("work:today"))
+        self.assertContains(page, "MDO-inbreng gevraagd")
+        self.assertContains(page, "inbreng vóór")
+
+    def test_the_privacy_officer_sees_emergency_accesses_to_review(self):
+        from schakel.patients.actions import do_start_emergency_access
+
+        do_start_emergency_access(
+            self.patient, reason="Spoed op de huisartsenpost", actor=self.actor(self.other_gp)
+        )
+        self.login(self.privacy_officer)
+        self.assertContains(self.client.get(reverse("work:today")), "1 noodtoegangen te beoordelen")
+
+    def test_the_coordinator_sees_the_directory_worklist(self):
+        from schakel.directory.actions import do_report_contact_entry
+        from schakel.directory.models import ReportReason
+
+        do_report_contact_entry(
+            self.gp_role, reason=ReportReason.WRONG_PHONE, acting_user=self.specialist
+        )
+        self.login(self.coordinator)
+        self.assertContains(self.client.get(reverse("work:today")), "1 meldingen van onjuiste")

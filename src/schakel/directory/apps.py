@@ -27,3 +27,7 @@ class DirectoryConfig(AppConfig):
         register_menu_entry(
             MenuEntry(_("Directory worklist"), "directory:worklist", 66, can_manage_directory)
         )
+        from schakel.core.today import TodaySection, register_today_section
+        from schakel.directory.today import directory_worklist
+
+        register_today_section(TodaySection("directory", 50, directory_worklist))

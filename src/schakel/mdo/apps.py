@@ -40,3 +40,7 @@ class MdoConfig(AppConfig):
         from schakel.directory.access import cares_for_patients
 
         register_menu_entry(MenuEntry(_("MDO"), "mdo:meetings", 40, cares_for_patients))
+        from schakel.core.today import TodaySection, register_today_section
+        from schakel.mdo.today import input_requests
+
+        register_today_section(TodaySection("mdo_input", 15, input_requests))

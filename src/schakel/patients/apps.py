@@ -20,3 +20,7 @@ class PatientsConfig(AppConfig):
                 _("Emergency access review"), "patients:emergency_review", 71, is_privacy_officer
             )
         )
+        from schakel.core.today import TodaySection, register_today_section
+        from schakel.patients.today import emergency_reviews
+
+        register_today_section(TodaySection("privacy", 50, emergency_reviews))

@@ -25,3 +25,7 @@ class PromsConfig(AppConfig):
             )
         )
         subscribe(PathwayEventRecorded, on_pathway_event)
+        from schakel.core.today import TodaySection, register_today_section
+        from schakel.proms.today import flagged_scores
+
+        register_today_section(TodaySection("flagged_scores", 40, flagged_scores))

@@ -5,7 +5,6 @@
   its threshold (calendar or working days), what it is about and the scopes a threshold can
   be set for;
 - ``register_notification_kind``: a kind of notification and how it reads;
-- ``register_today_section``: a part of the "Vandaag" start page.
 
 A lower app never lists a higher app's kinds: the codes in the database are checked against
 this registry when written (and ``work.checks`` checks the registry itself at start-up).
@@ -19,9 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.http import HttpRequest
 from django.utils.functional import Promise
-from django.utils.safestring import SafeString
 
 if TYPE_CHECKING:
     from schakel.work.models import Notification
@@ -77,21 +74,11 @@ class NotificationKind:
     render: Callable[[Notification], str]
 
 
-@dataclass(frozen=True)
-class TodaySection:
-    """A part of the start page: ``render`` returns its HTML, or "" when it has nothing."""
-
-    code: str
-    order: int
-    render: Callable[[HttpRequest], SafeString | str]
-
-
 @dataclass
 class Registry:
     task_kinds: dict[str, TaskKind] = field(default_factory=dict)
     signal_rules: dict[str, SignalRule] = field(default_factory=dict)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
-    today_sections: dict[str, TodaySection] = field(default_factory=dict)
     # Per subject kind: which signals the roles are responsible for (their own patients).
     responsibility_filters: list[Callable[[list[Any]], Any]] = field(default_factory=list)
 
@@ -109,10 +96,6 @@ def register_signal_rule(rule: SignalRule) -> None:
 
 def register_notification_kind(kind: NotificationKind) -> None:
     registry.notification_kinds[kind.code] = kind
-
-
-def register_today_section(section: TodaySection) -> None:
-    registry.today_sections[section.code] = section
 
 
 def task_kind(code: str) -> TaskKind:

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.today import TodaySection, register_today_section
 from schakel.directory.access import active_roles, cares_for_patients
 from schakel.patients.access import log_patients_shown
 from schakel.work.access import team_condition, visible_tasks
 from schakel.work.models import Notification
-from schakel.work.registry import TodaySection, register_today_section, registry
+from schakel.work.registry import registry
 
 ROWS = 8
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from schakel.audit.models import AccessEvent
+from schakel.core.today import render_sections
 from schakel.core.workdays import working_days_after
 from schakel.directory.access import CARE_FUNCTIONS, active_roles
 from schakel.directory.actor import Actor
@@ -81,12 +82,9 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 @login_required
 def today(request: HttpRequest) -> HttpResponse:
     """The start page: what needs me today, per section the apps registered."""
-    sections = [
-        html
-        for section in sorted(registry.today_sections.values(), key=lambda s: s.order)
-        if (html := section.render(request)).strip()
-    ]
-    return render(request, "work/today.html", {"sections": sections, "now": timezone.now()})
+    return render(
+        request, "work/today.html", {"sections": render_sections(request), "now": timezone.now()}
+    )
 
 
 # --- Tasks -----------------------------------------------------------------------------------
