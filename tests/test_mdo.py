@@ -165,9 +165,11 @@ class AgendaTests(MdoTestCase):
             for n in range(29)
             if (today + timedelta(days=n)).weekday() == 1
         ]
-        first = actions.do_schedule_meetings(series, until=until)
+        first = actions.do_schedule_meetings(series, until=until, actor=Actor.system())
         self.assertEqual([m.scheduled_for for m in first], tuesdays)
-        self.assertEqual(actions.do_schedule_meetings(series, until=until), [])
+        self.assertEqual(
+            actions.do_schedule_meetings(series, until=until, actor=Actor.system()), []
+        )
         self.assertTrue(all(m.starts_at.astimezone(AMSTERDAM).weekday() == 1 for m in first))
 
 

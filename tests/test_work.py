@@ -320,7 +320,7 @@ class TodayPerPersonaTests(PathwayTestCase):
         from schakel.directory.models import ReportReason
 
         do_report_contact_entry(
-            self.gp_role, reason=ReportReason.WRONG_PHONE, acting_user=self.specialist
+            self.gp_role, reason=ReportReason.WRONG_PHONE, actor=self.actor(self.specialist)
         )
         self.login(self.coordinator)
         self.assertContains(self.client.get(reverse("work:today")), "1 meldingen van onjuiste")

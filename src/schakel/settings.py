@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "schakel.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "schakel.core.middleware.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "schakel.urls"

@@ -11,7 +11,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,15 +29,11 @@ from schakel.accounts.actions import (
 from schakel.accounts.forms import LanguageForm, LoginForm, TokenForm
 from schakel.accounts.middleware import two_factor_exempt, two_factor_required
 from schakel.accounts.models import User
+from schakel.core.redirects import safe_next
 
 
 def _safe_next(request: HttpRequest, default: str = settings.LOGIN_REDIRECT_URL) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(default)
+    return safe_next(request, resolve_url(default))
 
 
 def _with_language_cookie(response: HttpResponse, language: str) -> HttpResponse:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from schakel.audit.models import GENESIS_HASH, AccessEvent, AccessLogEntry, Grounds, Outcome
+from schakel.audit.models import (
+    GENESIS_HASH,
+    AccessEvent,
+    AccessLogEntry,
+    ChangeAction,
+    ChangeLogEntry,
+    Grounds,
+    Outcome,
+)
 
 if TYPE_CHECKING:
     from schakel.accounts.models import User
@@ -144,3 +152,32 @@ def do_record_accesses(
         sequence += 1
         entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries)
+
+
+def do_record_change(
+    *,
+    user: User | None,
+    user_identifier: str = "",
+    role: str = "",
+    organisation: str = "",
+    action: ChangeAction,
+    object_type: str,
+    object_id: str | int,
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    flag: str = "",
+) -> ChangeLogEntry:
+    """Append one entry to the change log; call it inside the transaction of the change."""
+    return ChangeLogEntry.objects.create(
+        occurred_at=timezone.now(),
+        user=user,
+        user_identifier=(user.email if user is not None else user_identifier)[:254],
+        role=role[:200],
+        organisation=organisation[:200],
+        action=action,
+        object_type=object_type[:100],
+        object_id=str(object_id)[:60],
+        object_repr=object_repr[:200],
+        changes=changes or {},
+        flag=flag,
+    )

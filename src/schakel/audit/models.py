@@ -149,3 +149,69 @@ class AccessLogEntry(models.Model):
         """SHA-256 over the previous hash and this entry's content, in a canonical form."""
         payload = json.dumps(self.hashed_content(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(f"{self.previous_hash}\n{payload}".encode()).hexdigest()
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    DELETE = "delete", _("removed")
+
+
+class ChangeLogQuerySet(models.QuerySet["ChangeLogEntry"]):
+    """Refuses the bulk paths that would change or remove entries."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Change-log entries cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError("Change-log entries cannot be removed.")
+
+
+class ChangeLogEntry(models.Model):
+    """A write on data that is not a patient's (directory entries, MDO series, thresholds,
+    roles): who changed what, when, the old and the new values. Append-only.
+
+    ``flag`` marks changes someone must look at, such as a role that gives patient access.
+    """
+
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    user_identifier = models.CharField(_("user identifier"), max_length=254, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=60)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes (old, new)"), default=dict, blank=True)
+    flag = models.CharField(_("to review"), max_length=40, blank=True, db_index=True)
+
+    objects: ClassVar[ChangeLogQuerySet] = ChangeLogQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("change-log entry")
+        verbose_name_plural = _("change log")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_change_object_idx")
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Change-log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Change-log entries cannot be removed.")

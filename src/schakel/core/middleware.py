@@ -34,3 +34,30 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class FriendlyErrorsMiddleware:
+    """Schakel's own pages for "not found" and "not allowed", in the user's language, also
+    with DEBUG=1 (Django's debug pages are for developers, not for the demo's users).
+
+    A ``PermissionDenied`` subclass may name its own template (``template_name``), e.g. the
+    page that explains a second factor is needed.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.shortcuts import render
+
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            template = getattr(exception, "template_name", "403.html")
+            return render(request, template, status=403)
+        return None

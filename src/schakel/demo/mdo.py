@@ -45,7 +45,9 @@ def build_demo_mdo() -> int:
             chair=chair_role if hospital == hospitals[0] else None,
             coordinator=coordinator,
         )
-        actions.do_schedule_meetings(series, until=timezone.localdate() + timedelta(weeks=6))
+        actions.do_schedule_meetings(
+            series, until=timezone.localdate() + timedelta(weeks=6), actor=Actor.system()
+        )
         series_by_hospital[hospital.pk] = series
     # A regional MDO across hospitals, by video, planned by the network coordinator.
     regional = MdoSeries.objects.create(
@@ -57,7 +59,9 @@ def build_demo_mdo() -> int:
         chair=chair_role,
         input_lead_days=3,
     )
-    actions.do_schedule_meetings(regional, until=timezone.localdate() + timedelta(weeks=6))
+    actions.do_schedule_meetings(
+        regional, until=timezone.localdate() + timedelta(weeks=6), actor=Actor.system()
+    )
     # A meeting last week, where advice was given that the GP has not yet acknowledged.
     last_week = timezone.localdate() - timedelta(days=7)
     first = series_by_hospital[hospitals[0].pk]

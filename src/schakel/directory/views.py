@@ -12,18 +12,19 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from schakel.accounts.models import User
 from schakel.core.htmx import is_htmx, render_page_or_fragment
+from schakel.core.redirects import safe_next
 from schakel.directory.access import can_manage_directory
 from schakel.directory.actions import (
     do_report_contact_entry,
     do_resolve_contact_report,
     do_verify_directory_entry,
 )
+from schakel.directory.actor import Actor
 from schakel.directory.finder import find_contacts, search_directory
 from schakel.directory.forms import FinderForm, ReportForm, ResolveReportForm, SearchForm
 from schakel.directory.models import (
@@ -129,6 +130,7 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
 def report_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Report an entry as wrong or outdated (the second of two clicks)."""
     entry = _get_entry(kind, pk)
+    next_url = safe_next(request, entry.organization.get_absolute_url())
     form = ReportForm(request.POST)
     if not form.is_valid():
         context = {"entry": entry, "kind": kind, "report_form": form}
@@ -139,14 +141,11 @@ def report_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         entry,
         reason=ReportReason(form.cleaned_data["reason"]),
         comment=form.cleaned_data["comment"],
-        acting_user=_user(request),
+        actor=Actor.of(request),
     )
     if is_htmx(request):
         return render(request, "directory/_report_thanks.html")
     messages.success(request, _("Thank you. The network coordinator will check this entry."))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = entry.organization.get_absolute_url()
     return redirect(next_url)
 
 
@@ -203,9 +202,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
 @login_required
 def verify_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The coordinator marks an entry as checked and current."""
-    user = _require_manager(request)
+    _require_manager(request)
     entry = _get_entry(kind, pk)
-    do_verify_directory_entry(entry, acting_user=user)
+    do_verify_directory_entry(entry, actor=Actor.of(request))
     messages.success(request, _("Marked as verified: %(entry)s") % {"entry": entry})
     return redirect("directory:worklist")
 
@@ -214,7 +213,7 @@ def verify_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator closes a report, saying what was done."""
-    user = _require_manager(request)
+    _require_manager(request)
     report = get_object_or_404(
         ContactReport.objects.select_related("role", "contact_point"),
         pk=pk,
@@ -228,7 +227,7 @@ def resolve_report(request: HttpRequest, pk: int) -> HttpResponse:
         report,
         resolution=form.cleaned_data["resolution"],
         entry_verified=form.cleaned_data["entry_verified"],
-        acting_user=user,
+        actor=Actor.of(request),
     )
     messages.success(request, _("Report closed."))
     return redirect("directory:worklist")

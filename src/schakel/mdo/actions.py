@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from schakel.audit.models import AccessEvent
+from schakel.audit.models import AccessEvent, ChangeAction
 from schakel.core.events import publish
 from schakel.core.workdays import working_days_after, working_days_before
 from schakel.directory.actor import Actor
+from schakel.directory.changes import differences, log_change, snapshot
 from schakel.directory.models import Function, PractitionerRole, TumourType
 from schakel.mdo.models import (
     AgendaItem,
@@ -83,8 +84,9 @@ def _from_series(series: MdoSeries, day: date) -> dict[str, Any]:
 
 
 @transaction.atomic
-def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
-    """Create the series' meetings from today until ``until`` (existing dates are kept)."""
+def do_schedule_meetings(series: MdoSeries, *, until: date, actor: Actor) -> list[MdoMeeting]:
+    """Create the series' meetings from today until ``until`` (existing dates are kept); the
+    change log says how many were planned, by whom (a person, or the daily job)."""
     day = timezone.localdate()
     day += timedelta(days=(series.weekday - day.weekday()) % 7)
     created = []
@@ -95,12 +97,19 @@ def do_schedule_meetings(series: MdoSeries, *, until: date) -> list[MdoMeeting]:
         if new:
             created.append(meeting)
         day += timedelta(days=7)
+    if created:
+        log_change(
+            actor,
+            series,
+            ChangeAction.UPDATE,
+            {"meetings planned": [None, [f"{m.scheduled_for}" for m in created]]},
+        )
     return created
 
 
 @transaction.atomic
 def do_save_series(
-    series: MdoSeries, *, tumour_types: Iterable[TumourType], weeks_ahead: int
+    series: MdoSeries, *, tumour_types: Iterable[TumourType], weeks_ahead: int, actor: Actor
 ) -> tuple[int, int]:
     """Save a (new or changed) series and bring its coming meetings in line with it.
 
@@ -109,8 +118,13 @@ def do_save_series(
     cases keep their details, since moving them must tell the GPs: that is done per meeting.
     An inactive series plans nothing new. Returns (meetings planned or updated, kept).
     """
+    before = snapshot(MdoSeries.objects.get(pk=series.pk)) if series.pk else None
     series.save()
     series.tumour_types.set(tumour_types)
+    if before is None:
+        log_change(actor, series, ChangeAction.CREATE, differences({}, snapshot(series)))
+    else:
+        log_change(actor, series, ChangeAction.UPDATE, differences(before, snapshot(series)))
     tomorrow = timezone.localdate() + timedelta(days=1)
     coming = series.meetings.filter(scheduled_for__gte=tomorrow, status=MeetingStatus.SCHEDULED)
     empty = list(coming.filter(items__isnull=True))
@@ -126,7 +140,7 @@ def do_save_series(
     if not series.is_active:
         return 0, kept
     planned = do_schedule_meetings(
-        series, until=timezone.localdate() + timedelta(weeks=weeks_ahead)
+        series, until=timezone.localdate() + timedelta(weeks=weeks_ahead), actor=actor
     )
     return len(planned) + len(follows), kept
 

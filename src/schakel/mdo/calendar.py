@@ -12,13 +12,15 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from schakel.accounts.models import User
+from schakel.directory.actor import Actor
 from schakel.mdo.access import meetings_for
 from schakel.mdo.models import CalendarFeed, GpInput, MdoMeeting, MeetingStatus
 
 
 @transaction.atomic
-def do_reset_calendar_feed(user: User) -> CalendarFeed:
+def do_reset_calendar_feed(*, actor: Actor) -> CalendarFeed:
     """Give the user a new secret feed address; the old one stops working at once."""
+    user = actor.account
     feed, _created = CalendarFeed.objects.get_or_create(
         user=user, defaults={"token": secrets.token_urlsafe(32)}
     )

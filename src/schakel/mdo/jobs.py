@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from schakel.directory.actor import Actor
 from schakel.mdo.actions import do_schedule_meetings
 from schakel.mdo.models import MdoSeries
 
@@ -17,7 +18,7 @@ def plan_series_meetings() -> dict[str, int]:
     """Daily: every active series has its meetings planned the configured weeks ahead."""
     until = timezone.localdate() + timedelta(weeks=settings.SCHAKEL_MDO_WEEKS_AHEAD)
     planned = sum(
-        len(do_schedule_meetings(series, until=until))
+        len(do_schedule_meetings(series, until=until, actor=Actor.system()))
         for series in MdoSeries.objects.filter(is_active=True)
     )
     return {"planned": planned}

@@ -334,7 +334,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     feed = CalendarFeed.objects.filter(user=user).first()
     if request.method == "POST" or feed is None:
-        feed = do_reset_calendar_feed(user)
+        feed = do_reset_calendar_feed(actor=Actor.of(request))
         if request.method == "POST":
             messages.success(request, _("New calendar address made; the old one no longer works."))
             return redirect("mdo:calendar_settings")
@@ -390,6 +390,7 @@ def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             form.save(commit=False),
             tumour_types=form.cleaned_data["tumour_types"],
             weeks_ahead=settings.SCHAKEL_MDO_WEEKS_AHEAD,
+            actor=Actor.of(request),
         )
         text = _("Saved: %(planned)d meetings planned.") % {"planned": planned}
         if kept:

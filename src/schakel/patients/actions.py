@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access
 from schakel.audit.models import AccessEvent, Grounds, Outcome
 from schakel.core.identifiers import normalise_bsn
@@ -186,9 +185,9 @@ def do_start_emergency_access(patient: Patient, *, reason: str, actor: Actor) ->
 
 
 @transaction.atomic
-def do_review_emergency_access(access: EmergencyAccess, *, note: str, acting_user: User) -> None:
+def do_review_emergency_access(access: EmergencyAccess, *, note: str, actor: Actor) -> None:
     """The privacy officer reviews a break-the-glass access."""
     access.reviewed_at = timezone.now()
-    access.reviewed_by = acting_user
+    access.reviewed_by = actor.account
     access.review_note = note
     access.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])

@@ -20,6 +20,9 @@ class PatientsConfig(AppConfig):
                 _("Emergency access review"), "patients:emergency_review", 71, is_privacy_officer
             )
         )
+        register_menu_entry(
+            MenuEntry(_("Access granted"), "patients:access_grants", 72, is_privacy_officer)
+        )
         from schakel.core.today import TodaySection, register_today_section
         from schakel.patients.today import emergency_reviews
 

@@ -18,23 +18,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from schakel.accounts.middleware import SecondFactorRequired
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access
-from schakel.audit.models import AccessEvent, AccessLogEntry, AccessLogQuerySet, Outcome
-from schakel.directory.access import has_function
-from schakel.directory.models import Function
+from schakel.audit.models import (
+    AccessEvent,
+    AccessLogEntry,
+    AccessLogQuerySet,
+    ChangeLogEntry,
+    Outcome,
+)
+from schakel.directory.access import active_roles, has_function
+from schakel.directory.actions import PATIENT_ACCESS_GRANT
+from schakel.directory.actor import Actor
+from schakel.directory.models import Function, PractitionerRole
 from schakel.patients.actions import do_review_emergency_access
 from schakel.patients.forms import AccessLogSearchForm, PeriodForm, ReviewForm
 from schakel.patients.models import EmergencyAccess, Patient
 
 
 def _privacy_officer(request: HttpRequest) -> User:
+    """The privacy officer, logged in with two factors (always, also in the demo)."""
     user = request.user
     if not isinstance(user, User) or not has_function(user, Function.PRIVACY_OFFICER):
         raise PermissionDenied
     if not user.is_verified():  # type: ignore[attr-defined]  # set by OTPMiddleware
-        raise PermissionDenied
+        raise SecondFactorRequired
     return user
+
+
+def officer_role(user: User) -> PractitionerRole:
+    return next(r for r in active_roles(user) if r.function == Function.PRIVACY_OFFICER)
 
 
 def _within(
@@ -125,8 +139,23 @@ def review_emergency(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_object_or_404(EmergencyAccess, pk=pk, reviewed_at__isnull=True)
     form = ReviewForm(request.POST)
     if form.is_valid():
-        do_review_emergency_access(access, note=form.cleaned_data["note"], acting_user=officer)
+        do_review_emergency_access(
+            access, note=form.cleaned_data["note"], actor=Actor.of(request, officer_role(officer))
+        )
         messages.success(request, _("Review recorded."))
     else:
         messages.error(request, _("Write down your review before saving it."))
     return redirect("patients:emergency_review")
+
+
+@require_GET
+@login_required
+def access_grants(request: HttpRequest) -> HttpResponse:
+    """Roles and account links that gave someone access to patients, newest first: who gave
+    what to whom, for the privacy officer to review."""
+    _privacy_officer(request)
+    grants = ChangeLogEntry.objects.filter(flag=PATIENT_ACCESS_GRANT).order_by(
+        "-occurred_at", "-pk"
+    )
+    page = Paginator(grants, 50).get_page(request.GET.get("pagina"))
+    return render(request, "patients/privacy/access_grants.html", {"page": page})

@@ -14,4 +14,5 @@ urlpatterns = [
     path("privacy/noodtoegang/", privacy.emergency_review, name="emergency_review"),
     path("privacy/noodtoegang/<int:pk>/", privacy.review_emergency, name="review_emergency"),
     path("privacy/patienten/<int:pk>/rapport/", privacy.patient_report, name="access_report"),
+    path("privacy/toegangsrechten/", privacy.access_grants, name="access_grants"),
 ]

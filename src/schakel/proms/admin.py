@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from schakel.directory.admin import ChangeLoggedAdmin
 from schakel.proms.models import Cutoff, Instrument, PromSchedule, ScheduleMoment
 
 
 @admin.register(Cutoff)
-class CutoffAdmin(admin.ModelAdmin):
+class CutoffAdmin(ChangeLoggedAdmin):
     list_display = ["instrument", "direction", "value", "source"]
     list_editable = ["direction", "value"]
 
@@ -20,7 +21,7 @@ class MomentInline(admin.TabularInline):
 
 
 @admin.register(PromSchedule)
-class PromScheduleAdmin(admin.ModelAdmin):
+class PromScheduleAdmin(ChangeLoggedAdmin):
     list_display = ["name", "is_active"]
     inlines = [MomentInline]
 

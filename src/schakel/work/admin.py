@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from schakel.directory.admin import ChangeLoggedAdmin
 from schakel.work.models import SignalThreshold
 from schakel.work.registry import registry
 
@@ -36,7 +37,7 @@ class ThresholdForm(forms.ModelForm):
 
 
 @admin.register(SignalThreshold)
-class SignalThresholdAdmin(admin.ModelAdmin):
+class SignalThresholdAdmin(ChangeLoggedAdmin):
     form = ThresholdForm
     list_display = ["rule_label", "scope", "days"]
     list_filter = ["rule"]

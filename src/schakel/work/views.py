@@ -17,11 +17,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from schakel.audit.models import AccessEvent
+from schakel.core.redirects import safe_next
 from schakel.core.today import render_sections
 from schakel.core.workdays import working_days_after
 from schakel.directory.access import CARE_FUNCTIONS, active_roles
@@ -64,15 +64,6 @@ def with_subjects(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.select_related(
         "patient", "owner_role__practitioner", "owner_role__organization", "owner_team"
     ).prefetch_related("subject")
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 # --- Vandaag ---------------------------------------------------------------------------------
@@ -191,7 +182,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     task, actor = _task_write(request, pk)
     form = StatusForm(request.POST)
-    target = _safe_next(request, f"/taken/{task.pk}/")
+    target = safe_next(request, task.get_absolute_url())
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(f"/taken/{task.pk}/")
