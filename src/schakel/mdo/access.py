@@ -4,13 +4,17 @@ coordinator get an MDO relation for each case put on their agenda)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from schakel.accounts.models import User
 from schakel.directory.access import active_roles, has_function
 from schakel.directory.models import Function, Organization
-from schakel.mdo.models import MdoMeeting, MdoSeries
+from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
 
 
 def meetings_for(user: User | AnonymousUser) -> QuerySet[MdoMeeting]:
@@ -70,3 +74,40 @@ def can_manage_series(user: User | AnonymousUser, series: MdoSeries) -> bool:
         if role.function == Function.MDO_COORDINATOR and role.organization_id == series.hospital_id:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class MeetingAccess:
+    """A meeting the user takes part in, and whether they manage it (chair, coordinator)."""
+
+    meeting: MdoMeeting
+    can_manage: bool
+
+
+def get_meeting_for_user(
+    user: User | AnonymousUser, pk: int | str, *, manage: bool = False
+) -> MeetingAccess:
+    """The one rule for meetings: not one of the user's meetings → 404 (no hint it exists);
+    one of theirs but ``manage`` is asked and they do not manage it → 403."""
+    try:
+        meeting = meetings_for(user).select_related("hospital").get(pk=int(pk))
+    except (MdoMeeting.DoesNotExist, ValueError):
+        raise Http404 from None
+    manager = can_manage(user, meeting)
+    if manage and not manager:
+        raise PermissionDenied
+    return MeetingAccess(meeting, manager)
+
+
+def get_agenda_item_for_user(
+    user: User | AnonymousUser, pk: int | str, *, manage: bool = False
+) -> AgendaItem:
+    """An agenda item (on the agenda), by the rule of its meeting."""
+    try:
+        item = AgendaItem.objects.select_related(
+            "meeting", "pathway__patient", "input_request"
+        ).get(pk=int(pk), removed_at__isnull=True)
+    except (AgendaItem.DoesNotExist, ValueError):
+        raise Http404 from None
+    get_meeting_for_user(user, item.meeting_id, manage=manage)
+    return item

@@ -24,9 +24,10 @@ from schakel.directory.actor import Actor
 from schakel.directory.models import Function, Organization, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.access import (
-    can_manage,
     can_manage_series,
     can_plan_regional,
+    get_agenda_item_for_user,
+    get_meeting_for_user,
     meetings_for,
     series_for,
     series_hospitals,
@@ -80,7 +81,8 @@ def input_status(item: AgendaItem, now: datetime) -> str:
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda, the GP-input status per case and the input beside it; printable."""
-    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    access = get_meeting_for_user(request.user, pk)
+    meeting = access.meeting
     items = list(
         meeting.items.filter(removed_at__isnull=True)
         .select_related("pathway__patient", "pathway__tumour_type", "input_request", "outcome")
@@ -96,7 +98,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         item.latest_input = next(iter(item.inputs.all()), None)  # type: ignore[attr-defined]
         item.scores = scores.get(item.pathway_id, [])  # type: ignore[attr-defined]
         rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
-    manager = can_manage(request.user, meeting)
+    manager = access.can_manage
     context = {
         "meeting": meeting,
         "rows": rows,
@@ -129,7 +131,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def add_to_agenda(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(meetings_for(request.user), pk=pk, status=MeetingStatus.SCHEDULED)
+    meeting = get_meeting_for_user(request.user, pk).meeting
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise Http404
     form = AgendaForm(visible_pathways(request.user).exclude(phase=Phase.CLOSED), request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a patient and write the question for the MDO."))
@@ -154,13 +158,7 @@ def add_to_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def remove_from_agenda(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting", "pathway__patient", "input_request"),
-        pk=pk,
-        removed_at__isnull=True,
-    )
-    if not can_manage(request.user, item.meeting):
-        raise Http404
+    item = get_agenda_item_for_user(request.user, pk, manage=True)
     access = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE)
     actions.do_remove_from_agenda(item, actor=access.actor(request))
     messages.success(request, _("Taken off the agenda; the GP's request is withdrawn."))
@@ -170,9 +168,7 @@ def remove_from_agenda(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def move_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
-    if not can_manage(request.user, meeting):
-        raise PermissionDenied
+    meeting = get_meeting_for_user(request.user, pk, manage=True).meeting
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a date and a start before the end."))
@@ -194,9 +190,7 @@ def move_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
-    if not can_manage(request.user, meeting):
-        raise PermissionDenied
+    meeting = get_meeting_for_user(request.user, pk, manage=True).meeting
     actions.do_cancel_meeting(meeting, actor=_actor(request))
     messages.success(request, _("Meeting cancelled; open input requests are withdrawn."))
     return redirect(meeting)
@@ -258,13 +252,7 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair or coordinator records the MDO's advice for a case; the GP is asked to read it."""
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting", "pathway__patient"),
-        pk=pk,
-        removed_at__isnull=True,
-    )
-    if not can_manage(request.user, item.meeting):
-        raise Http404
+    item = get_agenda_item_for_user(request.user, pk, manage=True)
     actor = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE).actor(request)
     if hasattr(item, "outcome"):
         messages.error(request, _("The advice for this case is already recorded."))
@@ -306,7 +294,7 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting as an .ics file."""
-    meeting = get_object_or_404(meetings_for(request.user), pk=pk)
+    meeting = get_meeting_for_user(request.user, pk).meeting
     response = HttpResponse(meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mdo-{meeting.pk}.ics"'
     return response

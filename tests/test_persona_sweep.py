@@ -1,0 +1,240 @@
+"""Every URL of every app, as every persona, with every method: generated from the URLconf,
+so a new page cannot escape. Outsiders never see the patient, nothing answers 5xx, and
+nothing an outsider sends is written."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from schakel.accounts.models import User
+from schakel.audit.models import AccessLogEntry, Outcome
+from schakel.directory.actions import do_report_contact_entry
+from schakel.directory.models import ContactReport, Function, ReportReason
+from schakel.mdo.actions import do_add_to_agenda
+from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
+from schakel.pathways.models import CarePathway, PathwayEvent
+from schakel.patients.actions import do_start_emergency_access
+from schakel.patients.models import EmergencyAccess
+from schakel.proms.actions import do_submit_by_professional
+from schakel.proms.models import PathwaySchedule, PromSchedule, QuestionnaireVersion, Response
+from schakel.proms.schedules import do_follow_schedule
+from schakel.work.actions import do_create_task
+from schakel.work.engine import evaluate_signals
+from schakel.work.models import Notification, Signal, Task
+from tests.base import make_person
+from tests.pathways_base import PathwayTestCase
+
+# Pages outside the sweep, and why.
+NOT_SWEPT = {
+    "accounts:logout",  # ends the session the sweep runs in
+    "proms:patient_form",  # the patient's link: its own tests guess tokens
+    "mdo:calendar_feed",  # a secret address, no login: its own tests
+}
+PATIENT_MARKERS = ("Jansen", "111222333")
+
+
+def all_urls() -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns: list, prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern.url_patterns,
+                    prefix + str(pattern.pattern),
+                    pattern.namespace or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                route = prefix + str(pattern.pattern)
+                if not route.startswith("beheer/"):
+                    found.append(
+                        (f"{namespace}:{pattern.name}" if namespace else pattern.name, route)
+                    )
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+class PersonaSweepTests(PathwayTestCase):
+    task: Task
+    signal: Signal | None
+    notification: Notification | None
+    series: MdoSeries
+    meeting: MdoMeeting
+    item: AgendaItem
+    response: Response
+    followed: PathwaySchedule
+    report: ContactReport
+    emergency: EmergencyAccess
+    other_specialist: User
+    no_role: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        specialist = cls.actor(cls.specialist)
+        cls.task = do_create_task(
+            cls.pathway,
+            kind="pathways.step",
+            title="Uitslag bespreken",
+            due_at=timezone.now() + timedelta(days=2),
+            owner_role=cls.gp_role,
+            actor=specialist,
+        )
+        CarePathway.objects.filter(pk=cls.pathway.pk).update(
+            phase_since=timezone.now() - timedelta(days=30),
+            last_event_at=timezone.now() - timedelta(days=90),
+        )
+        evaluate_signals()
+        cls.signal = Signal.objects.filter(resolved_at__isnull=True).first()
+        cls.notification = Notification.objects.filter(recipient=cls.gp).first()
+        day = timezone.localdate() + timedelta(days=10)
+        starts = timezone.make_aware(datetime.combine(day, time(16)))
+        cls.series = MdoSeries.objects.create(
+            name="MDO",
+            hospital=cls.hospital,
+            weekday=day.weekday(),
+            starts_at=time(16),
+            ends_at=time(17),
+        )
+        cls.meeting = MdoMeeting.objects.create(
+            name="MDO",
+            hospital=cls.hospital,
+            scheduled_for=day,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            chair=cls.specialist.practitioner.roles.get(),
+        )
+        cls.item = do_add_to_agenda(cls.meeting, cls.pathway, question="Beleid?", actor=specialist)
+        ecog = QuestionnaireVersion.objects.get(instrument__code="ecog")
+        cls.response = do_submit_by_professional(cls.pathway, ecog, {"ecog": "1"}, actor=specialist)
+        cls.followed = do_follow_schedule(
+            cls.pathway, PromSchedule.objects.get(), email="piet@example.nl", actor=specialist
+        )
+        cls.report = do_report_contact_entry(
+            cls.gp_role, reason=ReportReason.WRONG_PHONE, actor=specialist
+        )
+        on_call = make_person(
+            "hap@test.nl", cls.other_practice, Function.GP, "Hans", "Post"
+        )  # a GP at the out-of-hours post: emergency access, not an outsider any more
+        cls.emergency = do_start_emergency_access(
+            cls.patient, reason="Spoed op de huisartsenpost", actor=cls.actor(cls.user_of(on_call))
+        )
+        cls.other_specialist = cls.user_of(
+            make_person(
+                "elders@test.nl", cls.other_hospital, Function.MEDICAL_ONCOLOGIST, "Olaf", "Elders"
+            )
+        )
+        cls.no_role = User.objects.create_user("geenrol@test.nl", "x" * 20)
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for user in (cls.other_specialist, cls.no_role):
+            TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+    def kwargs_for(self, name: str, route: str) -> dict[str, object]:
+        pk = {
+            "patients:": self.patient.pk,
+            "pathways:": self.pathway.pk,
+            "work:take_signal": self.signal.pk if self.signal else 0,
+            "work:snooze_signal": self.signal.pk if self.signal else 0,
+            "work:open": self.notification.pk if self.notification else 0,
+            "work:": self.task.pk,
+            "mdo:remove_item": self.item.pk,
+            "mdo:record_outcome": self.item.pk,
+            "mdo:series_edit": self.series.pk,
+            "mdo:gp_input": self.pathway.pk,
+            "mdo:outcomes": self.pathway.pk,
+            "mdo:": self.meeting.pk,
+            "proms:": self.pathway.pk,
+            "directory:resolve": self.report.pk,
+            "directory:": self.gp_role.pk,
+            "patients:review_emergency": self.emergency.pk,
+            "patients:access_report": self.patient.pk,
+        }
+        kwargs: dict[str, object] = {}
+        if "<int:pk>" in route:
+            key = max((k for k in pk if name.startswith(k)), key=len)
+            kwargs["pk"] = pk[key]
+        if "<str:kind>" in route:
+            kwargs["kind"] = "role"
+        if "<slug:code>" in route:
+            kwargs["code"] = "g8"
+        if "<int:response_pk>" in route:
+            kwargs["response_pk"] = self.response.pk
+        if "<int:followed_pk>" in route:
+            kwargs["followed_pk"] = self.followed.pk
+        return kwargs
+
+    def urls(self) -> list[tuple[str, str]]:
+        return [
+            (name, reverse(name, kwargs=self.kwargs_for(name, route)))
+            for name, route in all_urls()
+            if name not in NOT_SWEPT
+        ]
+
+    def snapshot(self) -> tuple[int, ...]:
+        return (
+            Task.objects.count(),
+            PathwayEvent.objects.count(),
+            Task.objects.filter(status="requested").count(),
+            MdoMeeting.objects.filter(status="scheduled").count(),
+        )
+
+    def test_every_url_with_parameters_is_reached(self):
+        for name, route in all_urls():
+            if name in NOT_SWEPT:
+                continue
+            with self.subTest(name):
+                reverse(name, kwargs=self.kwargs_for(name, route))
+
+    def test_anonymous_visitors_are_sent_to_the_login_everywhere(self):
+        for name, url in self.urls():
+            for method in ("get", "post"):
+                response = getattr(self.client, method)(url)
+                with self.subTest(name=name, method=method):
+                    self.assertLess(response.status_code, 500)
+                    if response.status_code == 200:
+                        for marker in PATIENT_MARKERS:
+                            self.assertNotIn(marker, response.content.decode())
+
+    def test_outsiders_never_see_the_patient_never_cause_5xx_and_write_nothing(self):
+        before = self.snapshot()
+        outsiders = (
+            self.other_gp,
+            self.other_specialist,
+            self.no_role,
+            self.coordinator,
+            self.privacy_officer,
+        )
+        for outsider in outsiders:
+            self.login(outsider)
+            for name, url in self.urls():
+                if outsider == self.privacy_officer and url.startswith("/privacy/"):
+                    continue  # the privacy officer's own pages name patients, by design
+                for method in ("get", "post"):
+                    response = getattr(self.client, method)(url)
+                    with self.subTest(outsider=outsider.email, name=name, method=method):
+                        self.assertLess(response.status_code, 500)
+                        body = response.content.decode(errors="replace")
+                        for marker in PATIENT_MARKERS:
+                            self.assertNotIn(marker, body)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_members_reach_their_pages_without_server_errors(self):
+        for member in (self.gp, self.poh, self.specialist, self.case_manager):
+            self.login(member)
+            for name, url in self.urls():
+                with self.subTest(member=member.email, name=name):
+                    self.assertLess(self.client.get(url).status_code, 500)
+
+    def test_refused_patient_reads_are_logged_as_denied(self):
+        self.login(self.other_specialist)
+        before = AccessLogEntry.objects.count()
+        self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        entry = AccessLogEntry.objects.order_by("-sequence").first()
+        assert entry is not None
+        self.assertEqual(AccessLogEntry.objects.count(), before + 1)
+        self.assertEqual((entry.user, entry.outcome), (self.other_specialist, Outcome.DENIED))
