@@ -285,3 +285,38 @@ class PatientFillsInTheGfiTests(BrowserTestCase):
         page.get_by_role("link", name="Scores, verloop en uitnodigingen").click()
         page.locator("svg.trend").first.wait_for()
         assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class CaseManagerStartsHerDayTests(BrowserTestCase):
+    """The case manager starts her day on "Vandaag", takes up a signal and hands the task
+    that it became to a colleague."""
+
+    def test_the_case_manager_takes_a_signal_and_hands_the_task_to_a_colleague(self):
+        from schakel.work.models import Task, TaskChange
+
+        manager = User.objects.get(email="casemanager@schakel.test")
+        device = TOTPDevice.objects.create(user=manager, name="telefoon", confirmed=True)
+        page = self.page
+        page.goto(f"{self.live_server_url}/")
+        self.log_in("casemanager@schakel.test", device)
+
+        page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+        assert page.get_by_role("heading", name="Signalen bij mijn patiënten").is_visible()
+        page.get_by_role("link", name="Signalen afhandelen").click()
+        page.get_by_role("heading", name="Signalen", exact=True).wait_for()
+        page.get_by_role("button", name="Ik pak dit op").first.click()
+        page.get_by_text("U heeft dit signaal opgepakt: het is nu uw taak.").wait_for()
+        task = Task.objects.filter(focus_type="Signal").get()
+        assert task.owner_role is not None and task.owner_role.practitioner.user == manager
+
+        page.get_by_text("Overdragen aan een collega of een team").click()
+        page.get_by_label("Aan", exact=True).select_option(index=1)
+        page.get_by_label("Notitie voor de nieuwe eigenaar").fill("Jij kent deze patiënt beter")
+        page.get_by_role("button", name="Overdragen", exact=True).click()
+        page.get_by_text("Taak overgedragen aan").wait_for()
+        task.refresh_from_db()
+        change = task.history.get(change=TaskChange.HANDED_OVER)
+        assert change.note == "Jij kent deze patiënt beter"
+        assert "Jij kent deze patiënt beter" in page.locator(".timeline").inner_text()
+        assert self.outside_requests == []
