@@ -191,6 +191,48 @@ class GpInputTests(MdoTestCase):
         self.assertFalse(gp_input.late)
         self.assertEqual(request_of(item).status, TaskStatus.COMPLETED)
 
+    def test_input_given_again_is_a_new_version_that_keeps_the_earlier_one(self):
+        item = self.add()
+        self.login(self.gp)
+        first = {"treatment_limits": "Geen reanimatie", "agendapunt": item.pk}
+        self.client.post(self.url(item), first)
+        page = self.client.get(self.url(item))
+        self.assertContains(page, "Geen reanimatie")  # the form opens with what is there
+        self.assertContains(page, "versie 1")
+        self.client.post(self.url(item), first)  # the same again: nothing new
+        self.assertEqual(GpInput.objects.count(), 1)
+        self.client.post(
+            self.url(item),
+            {"nothing_to_add": "on", "treatment_limits": "", "agendapunt": item.pk},
+        )
+        latest, earlier = GpInput.objects.order_by("-version")
+        self.assertEqual((latest.version, latest.supersedes), (2, earlier))
+        self.assertEqual(earlier.treatment_limits, "Geen reanimatie")  # kept, not overwritten
+        self.login(self.mdo_coordinator)
+        agenda = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(agenda, "gewijzigd door de huisarts: versie 2")
+        self.assertContains(agenda, "Geen reanimatie")  # the earlier version stays readable
+
+    def test_after_the_advice_the_input_is_closed(self):
+        item = self.add()
+        actions.do_record_outcome(
+            item,
+            actor=self.actor(self.specialist),
+            advice="Adjuvant",
+            intent="curative",
+            informs_patient="Internist",
+        )
+        self.login(self.gp)
+        page = self.client.get(self.url(item))
+        self.assertContains(page, "de inbreng is gesloten")
+        self.assertNotContains(page, "Naar het MDO sturen")
+        self.client.post(self.url(item), {"nothing_to_add": "on", "agendapunt": item.pk})
+        self.assertFalse(GpInput.objects.exists())
+        with self.assertRaises(actions.InputClosedError):
+            actions.do_submit_gp_input(
+                self.pathway, actor=self.actor(self.gp), agenda_item=item, nothing_to_add=True
+            )
+
     def test_an_empty_form_is_refused_in_dutch(self):
         item = self.add()
         self.login(self.gp)

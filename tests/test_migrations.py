@@ -188,3 +188,60 @@ class WorkLayerMigrationTests(TransactionTestCase):
             patient_id=patient.pk,
         )
         self.assertGreater(fresh.pk, request.pk)
+
+
+class GpInputVersionMigrationTests(TransactionTestCase):
+    def tearDown(self) -> None:
+        migrate(leaves())
+        reseed()
+
+    def test_inputs_given_twice_become_versions_that_keep_the_first(self):
+        old = migrate([("mdo", "0006_tasks_from_the_work_layer")])
+        region = old.get_model("directory", "Region").objects.create(name="Regio")
+        Organization = old.get_model("directory", "Organization")
+        hospital = Organization.objects.create(region=region, kind="hospital", name="Zkh")
+        user = old.get_model("accounts", "User").objects.create(email="gp@example.nl")
+        patient = old.get_model("patients", "Patient").objects.create(
+            bsn="111222333",
+            given_name="Piet",
+            family_name="Jansen",
+            sort_name="jansen piet",
+            birth_date=date(1950, 3, 14),
+            recorded_by=hospital,
+        )
+        tumour = old.get_model("directory", "TumourType").objects.get_or_create(
+            code="borstkanker", defaults={"name": "Borstkanker"}
+        )[0]
+        pathway = old.get_model("pathways", "CarePathway").objects.create(
+            patient=patient, tumour_type=tumour, phase="treatment"
+        )
+        now = timezone.now()
+        meeting = old.get_model("mdo", "MdoMeeting").objects.create(
+            name="MDO", scheduled_for=timezone.localdate(), starts_at=now, ends_at=now
+        )
+        item = old.get_model("mdo", "AgendaItem").objects.create(
+            meeting=meeting, pathway=pathway, question="Beleid?"
+        )
+        GpInput = old.get_model("mdo", "GpInput")
+        first = GpInput.objects.create(
+            pathway=pathway, agenda_item=item, treatment_limits="Geen IC", submitted_by=user
+        )
+        second = GpInput.objects.create(
+            pathway=pathway, agenda_item=item, nothing_to_add=True, submitted_by=user
+        )
+        other = GpInput.objects.create(pathway=pathway, nothing_to_add=True, submitted_by=user)
+
+        new = migrate(leaves())
+
+        rows = {
+            row.pk: (row.version, row.supersedes_id, row.treatment_limits)
+            for row in new.get_model("mdo", "GpInput").objects.all()
+        }
+        self.assertEqual(
+            rows,
+            {
+                first.pk: (1, None, "Geen IC"),
+                second.pk: (2, first.pk, ""),
+                other.pk: (1, None, ""),
+            },
+        )

@@ -269,6 +269,19 @@ def do_cancel_meeting(meeting: MdoMeeting, *, actor: Actor) -> None:
         publish(MdoRequestWithdrawn(item, actor))
 
 
+class InputClosedError(Exception):
+    """The MDO has given its advice: the input for that case can no longer change."""
+
+
+def current_input(pathway: CarePathway, agenda_item: AgendaItem | None) -> GpInput | None:
+    """The latest version of the GP's input for this case (or for the pathway without one)."""
+    return (
+        GpInput.objects.filter(pathway=pathway, agenda_item=agenda_item)
+        .order_by("-version", "-created_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def do_submit_gp_input(
     pathway: CarePathway,
@@ -277,7 +290,17 @@ def do_submit_gp_input(
     agenda_item: AgendaItem | None = None,
     **answers: Any,
 ) -> GpInput:
-    """The GP's input: stored, marked late if after the deadline, the request completed."""
+    """The GP's input: stored, marked late if after the deadline, the request completed.
+
+    A second submission for the same case is a new version that keeps the earlier one (the
+    chair sees it as changed); the same answers again change nothing. After the advice is
+    recorded the input is closed (``InputClosedError``).
+    """
+    if agenda_item is not None and MdoOutcome.objects.filter(agenda_item=agenda_item).exists():
+        raise InputClosedError("the MDO advice for this case is recorded")
+    current = current_input(pathway, agenda_item)
+    if current is not None and all(getattr(current, k) == v for k, v in answers.items()):
+        return current
     late = False
     task = agenda_item.input_request if agenda_item is not None else None
     if task is not None:
@@ -288,12 +311,19 @@ def do_submit_gp_input(
         submitted_by=actor.account,
         submitted_by_role=actor.role,
         late=late,
+        version=current.version + 1 if current is not None else 1,
+        supersedes=current,
         **answers,
     )
     if task is not None and task.status in OPEN_TASK_STATUSES:
         do_transition_task(task, TaskStatus.COMPLETED, actor=actor)
     log_patient_change(
-        actor, pathway.patient, AccessEvent.CREATE, object_type="GpInput", object_id=gp_input.pk
+        actor,
+        pathway.patient,
+        AccessEvent.CREATE if current is None else AccessEvent.UPDATE,
+        object_type="GpInput",
+        object_id=gp_input.pk,
+        detail=f"version {gp_input.version}",
     )
     return gp_input
 

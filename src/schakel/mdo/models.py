@@ -218,7 +218,8 @@ class GpInput(TimestampedModel):
     """What the GP knows that the MDO should weigh: frailty, life, wishes. Short by design.
 
     Given for an agenda item (on request or not), or for a pathway without a meeting yet.
-    "Nothing to add" is an answer too.
+    "Nothing to add" is an answer too. Changing it makes a new version (``supersedes`` the
+    earlier one, which is kept); once the MDO's advice is recorded, it is closed.
     """
 
     pathway = models.ForeignKey(
@@ -295,6 +296,16 @@ class GpInput(TimestampedModel):
         related_name="+",
     )
     late = models.BooleanField(_("after the deadline"), default=False)
+    # A change is a new version; the earlier one stays, readable, for the chair and the record.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("GP input")

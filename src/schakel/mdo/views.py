@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -86,7 +87,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(
         meeting.items.filter(removed_at__isnull=True)
         .select_related("pathway__patient", "pathway__tumour_type", "input_request", "outcome")
-        .prefetch_related(Prefetch("inputs", queryset=GpInput.objects.order_by("-created_at")))
+        .prefetch_related(
+            Prefetch("inputs", queryset=GpInput.objects.order_by("-version", "-created_at", "-pk"))
+        )
     )
     # Only the cases the user has a care relation with are shown, and each is logged.
     visible = log_patients_shown(request, [item.pathway.patient_id for item in items])
@@ -95,7 +98,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     scores = latest_by_pathway([i.pathway_id for i in items if i.pathway.patient_id in visible])
     rows = []
     for item in items:
-        item.latest_input = next(iter(item.inputs.all()), None)  # type: ignore[attr-defined]
+        versions = list(item.inputs.all())
+        item.latest_input = versions[0] if versions else None  # type: ignore[attr-defined]
+        item.earlier_inputs = versions[1:]  # type: ignore[attr-defined]
         item.scores = scores.get(item.pathway_id, [])  # type: ignore[attr-defined]
         rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
     manager = access.can_manage
@@ -214,12 +219,24 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
                 pathway=pathway,
                 removed_at__isnull=True,
             )
-            .select_related("meeting", "input_request")
+            .select_related("meeting", "input_request", "outcome")
             .first()
         )
         if item is None:
             raise Http404
-    form = GpInputForm(request.POST or None)
+    current = actions.current_input(pathway, item)
+    closed = item is not None and hasattr(item, "outcome")
+    if request.method == "POST" and closed:
+        messages.error(
+            request,
+            _(
+                "The MDO has given its advice on this case, so the input is closed. Send an "
+                "addition as a note on the pathway, or contact the MDO coordinator."
+            ),
+        )
+        return redirect(pathway)
+    initial = model_to_dict(current, fields=GpInputForm.Meta.fields) if current else None
+    form = GpInputForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         gp_input_obj = actions.do_submit_gp_input(
             pathway, actor=actor, agenda_item=item, **form.cleaned_data
@@ -244,6 +261,8 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "access": access,
             "scores": latest_by_pathway([pathway.pk]).get(pathway.pk, []),
+            "current": current,
+            "closed": closed,
         },
     )
 
