@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, AccessLogEntry, Outcome
+from schakel.directory.models import Function, PractitionerRole
 from schakel.pathways.models import CarePathway, EventKind, PathwayHospital, Phase
 from schakel.pathways.rules import PathwayRule
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
@@ -449,3 +450,56 @@ class PathwayListTests(PathwayTestCase):
         # The pager keeps the filter.
         listing = self.client.get(reverse("pathways:list") + "?sort=phase")
         self.assertContains(listing, "?sort=phase&amp;pagina=2")
+
+
+class RefusedWritesAreLoggedAsRefusedTests(PathwayTestCase):
+    def test_a_write_through_read_only_emergency_access_is_logged_as_denied(self):
+        from schakel.patients.actions import do_start_emergency_access
+
+        do_start_emergency_access(
+            self.patient, reason="Spoed op de huisartsenpost", actor=self.actor(self.other_gp)
+        )
+        self.login(self.other_gp)
+        response = self.client.post(
+            reverse("pathways:add_event", args=[self.pathway.pk]),
+            {"kind": "note", "summary": "x"},
+        )
+        self.assertEqual(response.status_code, 403)
+        last = AccessLogEntry.objects.order_by("-sequence").first()
+        assert last is not None
+        self.assertEqual((last.event, last.outcome), (AccessEvent.UPDATE, Outcome.DENIED))
+        self.assertFalse(
+            AccessLogEntry.objects.filter(
+                user=self.other_gp, event=AccessEvent.UPDATE, outcome=Outcome.SUCCESS
+            ).exists()
+        )
+
+    def test_an_invalid_form_is_a_read_not_a_logged_change(self):
+        self.login(self.gp)
+        before = AccessLogEntry.objects.count()
+        self.client.post(reverse("pathways:add_event", args=[self.pathway.pk]), {"kind": "note"})
+        written = AccessLogEntry.objects.filter(sequence__gt=before)
+        self.assertEqual(list(written.values_list("event", "outcome")), [("read", "success")])
+
+
+class ListLogsTheRoleThatGivesAccessTests(PathwayTestCase):
+    def test_each_patient_listed_is_logged_with_the_role_that_gives_access(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tests.base import make_person
+
+        # Someone whose first role (an oncologist elsewhere) gives no access to Piet, and whose
+        # second (GP at his practice) does: the log names the second.
+        elsewhere = make_person(
+            "dubbel@test.nl", self.other_hospital, Function.MEDICAL_ONCOLOGIST, "Dirk", "Dubbel"
+        )
+        PractitionerRole.objects.create(
+            practitioner=elsewhere.practitioner, organization=self.practice, function=Function.GP
+        )
+        user = self.user_of(elsewhere)
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        self.login(user)
+        before = AccessLogEntry.objects.count()
+        self.client.get(reverse("patients:list"))
+        entry = AccessLogEntry.objects.get(sequence__gt=before, patient_id=self.patient.pk)
+        self.assertEqual((entry.role, entry.organisation), ("huisarts", self.practice.name))

@@ -120,17 +120,19 @@ def do_record_accesses(
     event: AccessEvent,
     user: User,
     request: HttpRequest | None,
-    role: str,
-    organisation: str,
     object_type: str,
-    patients: list[tuple[int, Grounds]],
+    patients: list[tuple[int, Grounds, str, str]],
 ) -> None:
-    """Append one successful entry per patient (a list page or search), in one insert."""
+    """Append one successful entry per patient (a list page or search), in one insert.
+
+    ``patients``: (patient id, grounds, role, organisation), the role being the one that
+    gives access to that patient.
+    """
     sequence, previous_hash = _chain_start()
     now = timezone.now()
     address = client_address(request)
     entries = []
-    for patient_id, grounds in patients:
+    for patient_id, grounds, role, organisation in patients:
         entry = AccessLogEntry(
             sequence=sequence,
             previous_hash=previous_hash,

@@ -33,6 +33,7 @@ from schakel.directory.models import Function, OrganizationKind, PractitionerRol
 from schakel.patients.models import CareRelation, EmergencyAccess, Patient, Sharing
 
 GP_FUNCTIONS = (Function.GP, Function.POH_ONCOLOGY)
+_WRITES = (AccessEvent.CREATE, AccessEvent.UPDATE, AccessEvent.DELETE)
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,22 @@ class PatientAccess:
     can_write: bool
 
     def actor(self, request: HttpRequest) -> Actor:
-        """Who writes through this access, for an action; refused (403) when it is read-only
-        (e.g. emergency access)."""
+        """Who writes through this access, for an action; refused (403, logged as denied)
+        when it is read-only (e.g. emergency access)."""
         if not self.can_write or not isinstance(request.user, User):
+            do_record_access(
+                event=AccessEvent.UPDATE,
+                outcome=Outcome.DENIED,
+                user=request.user if isinstance(request.user, User) else None,
+                request=request,
+                role=str(self.role.function_label),
+                organisation=self.role.organization.name,
+                patient_id=self.patient.pk,
+                object_type="Patient",
+                object_id=self.patient.pk,
+                grounds=self.grounds,
+                detail="write refused: read-only access",
+            )
             raise PermissionDenied
         return Actor(request.user, self.role, request, self.grounds)
 
@@ -177,8 +191,10 @@ def get_patient_for_user(
         )
         raise Http404
     role, organisation = _describe(access.role)
+    # Opening the patient for a write is a read; the write itself is logged by its action,
+    # with the real outcome, so an invalid form or a refused write is never a logged success.
     do_record_access(
-        event=event,
+        event=AccessEvent.READ if event in _WRITES else event,
         outcome=Outcome.SUCCESS,
         user=user,
         request=request,
@@ -202,17 +218,44 @@ def log_patients_listed(
     user = request.user
     if not isinstance(user, User) or not patients:
         return
-    roles = active_roles(user)
-    role, organisation = _describe(roles[0]) if roles else ("", "")
+    through = _roles_by_patient(user, patients)
+    entries = []
+    for patient in patients:
+        role, organisation = _describe(through[patient.pk]) if patient.pk in through else ("", "")
+        grounds = Grounds(patient.access_grounds)  # type: ignore[attr-defined]
+        entries.append((patient.pk, grounds, role, organisation))
     do_record_accesses(
-        event=event,
-        user=user,
-        request=request,
-        role=role,
-        organisation=organisation,
-        object_type="Patient",
-        patients=[(p.pk, Grounds(p.access_grounds)) for p in patients],  # type: ignore[attr-defined]
+        event=event, user=user, request=request, object_type="Patient", patients=entries
     )
+
+
+def _roles_by_patient(user: User, patients: Sequence[Patient]) -> dict[int, PractitionerRole]:
+    """For each patient, the user's role that gives access: GP at the patient's practice, a
+    care relation, or an emergency access. Two queries, whatever the number of patients."""
+    roles = active_roles(user)
+    by_pk = {role.pk: role for role in roles}
+    practices = {
+        role.organization_id: role
+        for role in roles
+        if role.function in GP_FUNCTIONS and role.organization.kind == OrganizationKind.GP_PRACTICE
+    }
+    found = {p.pk: practices[p.gp_practice_id] for p in patients if p.gp_practice_id in practices}
+    rest = [p.pk for p in patients if p.pk not in found]
+    if rest:
+        for patient_id, role_id in (
+            CareRelation.objects.active()
+            .filter(patient_id__in=rest, role__in=roles)
+            .order_by("pk")
+            .values_list("patient_id", "role_id")
+        ):
+            found.setdefault(patient_id, by_pk[role_id])
+        for emergency in (
+            EmergencyAccess.objects.active()
+            .filter(patient_id__in=rest, user=user)
+            .select_related("role__organization")
+        ):
+            found.setdefault(emergency.patient_id, emergency.role)
+    return found
 
 
 def log_patients_shown(
