@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
+from schakel.audit.models import AccessEvent, AccessLogEntry
 from schakel.directory.actor import Actor
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
@@ -679,3 +680,33 @@ class MdoQuestionnaireTests(MdoTestCase):
         agenda = self.client.get(item.meeting.get_absolute_url())
         self.assertContains(agenda, "3 – alleen zelfzorg of minder")
         self.assertNotContains(agenda, "1 – actief")
+
+
+class AgendaSearchTests(MdoTestCase):
+    def test_patients_are_searched_for_not_listed_and_each_one_shown_is_logged(self):
+        self.login(self.specialist)
+        before = AccessLogEntry.objects.count()
+        page = self.client.get(self.meeting.get_absolute_url())
+        self.assertNotContains(page, "Jansen")  # no drop-down of every patient
+        self.assertFalse(
+            AccessLogEntry.objects.filter(sequence__gt=before).exclude(patient_id=None).exists()
+        )
+        found = self.client.get(self.meeting.get_absolute_url(), {"zoek": "jans"})
+        self.assertContains(found, "Jansen, Piet")
+        logged = AccessLogEntry.objects.filter(
+            sequence__gt=before, patient_id=self.patient.pk, event=AccessEvent.SEARCH
+        )
+        self.assertEqual(logged.count(), 1)
+        self.client.post(
+            reverse("mdo:add_to_agenda", args=[self.meeting.pk]),
+            {"pathway": self.pathway.pk, "question": "Beleid na operatie?"},
+        )
+        self.assertTrue(self.meeting.items.filter(pathway=self.pathway).exists())
+
+    def test_a_pathway_the_user_may_not_see_cannot_be_put_on_the_agenda(self):
+        self.login(self.other_gp)
+        self.client.post(
+            reverse("mdo:add_to_agenda", args=[self.meeting.pk]),
+            {"pathway": self.pathway.pk, "question": "?"},
+        )
+        self.assertFalse(self.meeting.items.exists())

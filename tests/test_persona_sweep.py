@@ -223,12 +223,28 @@ class PersonaSweepTests(PathwayTestCase):
                             self.assertNotIn(marker, body)
         self.assertEqual(self.snapshot(), before)
 
-    def test_members_reach_their_pages_without_server_errors(self):
+    def test_members_reach_their_pages_and_every_patient_named_is_logged(self):
+        """No page shows a patient without the access-log row that says so."""
         for member in (self.gp, self.poh, self.specialist, self.case_manager):
             self.login(member)
             for name, url in self.urls():
+                before = (
+                    AccessLogEntry.objects.order_by("-sequence")
+                    .values_list("sequence", flat=True)
+                    .first()
+                    or 0
+                )
+                response = self.client.get(url)
                 with self.subTest(member=member.email, name=name):
-                    self.assertLess(self.client.get(url).status_code, 500)
+                    self.assertLess(response.status_code, 500)
+                    body = response.content.decode(errors="replace")
+                    if any(marker in body for marker in PATIENT_MARKERS):
+                        self.assertTrue(
+                            AccessLogEntry.objects.filter(
+                                sequence__gt=before, patient_id=self.patient.pk, user=member
+                            ).exists(),
+                            "the page names the patient but wrote no access-log row",
+                        )
 
     def test_refused_patient_reads_are_logged_as_denied(self):
         self.login(self.other_specialist)

@@ -65,7 +65,11 @@ class PathwayChoiceField(forms.ModelChoiceField):
 
 
 class AgendaForm(forms.Form):
-    pathway = PathwayChoiceField(label=_("Patient"), queryset=CarePathway.objects.none())
+    """The pathway comes from a search result (hidden): no list of every patient on the page."""
+
+    pathway = PathwayChoiceField(
+        label=_("Patient"), queryset=CarePathway.objects.none(), widget=forms.HiddenInput
+    )
     question = forms.CharField(label=_("Question for the MDO"), max_length=500)
     slot_start = forms.TimeField(
         label=_("Time slot (optional)"),

@@ -36,7 +36,7 @@ from schakel.mdo.access import (
 from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
 from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm, SeriesForm
 from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
-from schakel.pathways.access import get_pathway_for_user, visible_pathways
+from schakel.pathways.access import get_pathway_for_user, search_pathways, visible_pathways
 from schakel.pathways.models import Phase
 from schakel.patients.access import log_patients_shown
 from schakel.proms.overview import latest_by_pathway
@@ -104,6 +104,16 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         item.scores = scores.get(item.pathway_id, [])  # type: ignore[attr-defined]
         rows.append((item, item.pathway.patient_id in visible, input_status(item, now)))
     manager = access.can_manage
+    # Patients to put on the agenda are searched for, not listed: each one shown is logged.
+    search = request.GET.get("zoek", "").strip()[:100]
+    found = []
+    if len(search) >= 2 and meeting.status == MeetingStatus.SCHEDULED:
+        found = list(
+            search_pathways(request.user, search)
+            .select_related("patient", "tumour_type")
+            .order_by("patient__sort_name", "pk")[:20]
+        )
+        log_patients_shown(request, [p.patient_id for p in found], event=AccessEvent.SEARCH)
     context = {
         "meeting": meeting,
         "rows": rows,
@@ -119,9 +129,9 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         if manager
         else [],
         "can_manage": manager,
-        "agenda_form": AgendaForm(visible_pathways(request.user).exclude(phase=Phase.CLOSED))
-        if manager or active_roles(request.user)
-        else None,
+        "can_add": bool(manager or active_roles(request.user)),
+        "search": search,
+        "found": found,
         "move_form": MoveForm(
             initial={
                 "date": timezone.localdate(meeting.starts_at),

@@ -53,3 +53,25 @@ def get_pathway_for_user(
         "general_practitioner__organization",
     ).get(pk=int(pk))
     return PathwayAccess(pathway, patient_access)
+
+
+def search_pathways(user: User | AnonymousUser, query: str) -> QuerySet[CarePathway]:
+    """Open pathways of the patients the user may see, whose patient matches a BSN or the
+    words of a name: for a picker that shows patients only when asked (and logs them)."""
+    from django.db.models import Q
+
+    from schakel.core.identifiers import normalise_bsn
+    from schakel.pathways.models import Phase
+
+    pathways = visible_pathways(user).exclude(phase=Phase.CLOSED)
+    digits = normalise_bsn(query)
+    if digits.isdigit():
+        return pathways.filter(patient__bsn=digits)
+    words = query.split()[:4]
+    if not words:
+        return pathways.none()
+    for word in words:
+        pathways = pathways.filter(
+            Q(patient__family_name__icontains=word) | Q(patient__given_name__icontains=word)
+        )
+    return pathways
