@@ -52,6 +52,16 @@ class RegisterTests(PatientTestCase):
         self.assertContains(response, f'href="{self.patient.get_absolute_url()}"')
         self.assertEqual(Patient.objects.count(), 1)
 
+    def test_a_known_bsn_tells_an_outsider_nothing_and_logs_the_attempt(self):
+        self.login(self.other_gp)
+        response = self.client.post(REGISTER, self.data(bsn="111222333"))
+        self.assertNotContains(response, "al een patiënt met dit BSN")
+        self.assertNotContains(response, self.patient.get_absolute_url())
+        self.assertContains(response, EMERGENCY)
+        self.assertEqual(Patient.objects.count(), 1)
+        attempt = AccessLogEntry.objects.get(user=self.other_gp, event=AccessEvent.CREATE)
+        self.assertEqual((attempt.patient_id, attempt.outcome), (self.patient.pk, "denied"))
+
     def test_bad_input_is_explained_and_nothing_is_stored(self):
         self.login(self.gp)
         response = self.client.post(

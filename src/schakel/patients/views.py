@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,15 +77,44 @@ def register(request: HttpRequest) -> HttpResponse:
         try:
             patient = do_register_patient(actor=actor, **form.cleaned_data)
         except DuplicatePatientError as duplicate:
-            form.add_error(
-                "bsn",
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _("A patient with this BSN is already registered."),
-                    duplicate.existing.get_absolute_url(),
-                    _("Go to the existing record"),
-                ),
-            )
+            existing = duplicate.existing
+            if visible_patients(actor.account).filter(pk=existing.pk).exists():
+                form.add_error(
+                    "bsn",
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("A patient with this BSN is already registered."),
+                        existing.get_absolute_url(),
+                        _("Go to the existing record"),
+                    ),
+                )
+            else:
+                # Say only what this user may know, and log the attempt on that patient.
+                do_record_access(
+                    event=AccessEvent.CREATE,
+                    outcome=Outcome.DENIED,
+                    user=actor.account,
+                    request=request,
+                    role=actor.role_label,
+                    organisation=actor.organisation_label,
+                    patient_id=existing.pk,
+                    object_type="Patient",
+                    object_id=existing.pk,
+                    detail="registration refused: no care relation",
+                )
+                form.add_error(
+                    "bsn",
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _(
+                            "This patient cannot be registered by you. If you need their data "
+                            "now, use the emergency procedure; otherwise ask the patient's GP "
+                            "or case manager to involve you."
+                        ),
+                        reverse("patients:emergency"),
+                        _("Emergency access"),
+                    ),
+                )
         else:
             messages.success(request, _("Patient registered."))
             return redirect(patient)
