@@ -69,3 +69,30 @@ class DatabaseQueueTests(TransactionTestCase):
         self.assertTrue(
             Signal.objects.filter(pathway=pathway, rule=PathwayRule.NOBODY_AAN_ZET).exists()
         )
+
+
+class WorkerSettingsTests(PathwayTestCase):
+    def test_the_worker_never_runs_under_the_auto_reloader_even_with_debug(self):
+        from schakel.core.management.commands.worker import Command
+
+        with self.settings(DEBUG=True, TASKS=DATABASE_QUEUE):
+            options = Command().create_parser("schakel", "worker").parse_args([])
+        self.assertFalse(options.reload)
+
+    def test_the_notification_email_is_on_the_schedule_and_goes_out_by_itself(self):
+        from django.conf import settings
+
+        from schakel.pathways import actions
+        from schakel.pathways.models import EventKind
+        from tests.smtp import smtp_server
+
+        jobs = dict(settings.SCHAKEL_PERIODIC_JOBS)
+        self.assertIn("schakel.work.jobs.send_notification_emails_job", jobs)
+        actions.do_record_event(
+            self.pathway, EventKind.NOTE, summary="x", actor=self.actor(self.specialist)
+        )
+        with smtp_server() as smtp:
+            enqueue_due_jobs()  # what the running worker's scheduler does every 30 seconds
+        self.assertEqual(
+            sorted(m["To"] for m in smtp.messages), sorted([self.gp.email, self.case_manager.email])
+        )
