@@ -710,3 +710,18 @@ class AgendaSearchTests(MdoTestCase):
             {"pathway": self.pathway.pk, "question": "?"},
         )
         self.assertFalse(self.meeting.items.exists())
+
+
+class MoveFormTests(MdoTestCase):
+    def test_the_move_form_opens_with_the_current_date_and_moving_only_the_time_works(self):
+        self.login(self.mdo_coordinator)
+        page = self.client.get(self.meeting.get_absolute_url())
+        day = timezone.localdate(self.meeting.starts_at)
+        self.assertContains(page, f'value="{day.isoformat()}"')
+        self.client.post(
+            reverse("mdo:move", args=[self.meeting.pk]),
+            {"date": day.isoformat(), "starts": "09:00", "ends": "10:00"},
+        )
+        self.meeting.refresh_from_db()
+        start = timezone.localtime(self.meeting.starts_at)
+        self.assertEqual((start.date(), start.hour), (day, 9))

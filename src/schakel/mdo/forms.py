@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.widgets import DateInput, TimeInput
 from schakel.directory.models import Organization, OrganizationKind, PractitionerRole
 from schakel.mdo.models import GpInput, MdoOutcome, MdoSeries
 from schakel.pathways.models import CarePathway
@@ -74,7 +75,7 @@ class AgendaForm(forms.Form):
     slot_start = forms.TimeField(
         label=_("Time slot (optional)"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=TimeInput(),
     )
 
     def __init__(self, pathways: Any, *args: Any, **kwargs: Any) -> None:
@@ -85,9 +86,9 @@ class AgendaForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("New date"), widget=DateInput())
+    starts = forms.TimeField(label=_("From"), widget=TimeInput())
+    ends = forms.TimeField(label=_("Until"), widget=TimeInput())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -110,7 +111,7 @@ class OutcomeForm(forms.ModelForm):
         widgets = {
             "advice": forms.Textarea(attrs={"rows": 3}),
             "plan": forms.Textarea(attrs={"rows": 2}),
-            "informs_patient_on": forms.DateInput(attrs={"type": "date"}),
+            "informs_patient_on": DateInput(),
         }
 
 
@@ -147,8 +148,8 @@ class SeriesForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {
-            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "starts_at": TimeInput(),
+            "ends_at": TimeInput(),
             "tumour_types": forms.CheckboxSelectMultiple,
         }
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.widgets import DateInput, DateTimeInput
 from schakel.directory.models import (
     Function,
     Organization,
@@ -17,14 +18,6 @@ from schakel.directory.models import (
     TumourType,
 )
 from schakel.pathways.models import CarePathway, ClosedReason, EventKind, Modality, Phase
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def hospitals() -> Any:

@@ -9,12 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.core.forms import BsnField
+from schakel.core.widgets import DateInput
 from schakel.directory.models import Organization, OrganizationKind
 from schakel.patients.models import ConsentMethod, Patient, Sharing
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PatientForm(forms.ModelForm):
@@ -42,7 +39,7 @@ class PatientForm(forms.ModelForm):
             "city",
             "gp_practice",
         ]
-        widgets = {"birth_date": DateInput(format="%Y-%m-%d")}
+        widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.widgets import DateInput
 from schakel.proms.definitions import Item
 from schakel.proms.models import Channel, Instrument, PromSchedule
 
@@ -35,7 +36,7 @@ def _field_for(item: Item) -> forms.Field:
             **common,
         )
     if item.type == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DateField(widget=DateInput(), **common)
     if item.type == "text":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, **common)
     return forms.CharField(max_length=500, **common)

@@ -9,17 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.widgets import DateInput
 from schakel.directory.models import Organization, PractitionerRole
 from schakel.work.models import TaskStatus
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker: it needs ISO dates, whatever the language shows."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def end_of_working_day(day: Any) -> datetime:
