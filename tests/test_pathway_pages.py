@@ -524,3 +524,35 @@ class ListLogsTheRoleThatGivesAccessTests(PathwayTestCase):
         self.client.get(reverse("patients:list"))
         entry = AccessLogEntry.objects.get(sequence__gt=before, patient_id=self.patient.pk)
         self.assertEqual((entry.role, entry.organisation), ("huisarts", self.practice.name))
+
+
+class PickersDoNotGrowWithTheRegionTests(PathwayTestCase):
+    def page_size(self) -> int:
+        response = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        return len(response.content)
+
+    def test_the_pathway_page_offers_who_matters_and_finds_the_rest_by_search(self):
+        from tests.base import make_person
+
+        self.login(self.case_manager)
+        before = self.page_size()
+        for n in range(40):  # a hospital elsewhere in the region, with its people
+            make_person(None, self.other_hospital, Function.SURGEON, f"Chirurg{n}", "Elders")
+        self.assertEqual(self.page_size(), before)
+        found = self.client.get(
+            reverse("pathways:detail", args=[self.pathway.pk]), {"persoon": "Chirurg7"}
+        )
+        self.assertContains(found, "Elders, Chirurg7")
+        self.assertNotContains(found, "Elders, Chirurg8")
+        role = PractitionerRole.objects.get(practitioner__given_name="Chirurg7")
+        self.client.post(
+            reverse("pathways:add_team_member", args=[self.pathway.pk]), {"role": role.pk}
+        )
+        self.assertTrue(self.pathway.team.filter(role=role).exists())
+        option = f'<option value="{self.other_hospital.pk}">Medisch Centrum Elders</option>'
+        plain = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        self.assertNotContains(plain, option)
+        other = self.client.get(
+            reverse("pathways:detail", args=[self.pathway.pk]), {"organisatie": "Elders"}
+        )
+        self.assertContains(other, option, count=2)  # where, and to

@@ -71,3 +71,15 @@ class UziField(_DigitsField):
 
     length = 9
     default_validators = [validate_uzi]
+
+
+class OfferedChoiceField(forms.ModelChoiceField):
+    """A choice that validates against every allowed row but offers only some: the ones that
+    matter here, plus what a search found. A page never lists a whole country's people or
+    organisations; what is chosen must still be allowed."""
+
+    def offer(self, rows: Any) -> None:
+        """List these rows (a queryset, possibly sliced) instead of the whole queryset."""
+        iterator = self.iterator(self)
+        iterator.queryset = rows
+        self.widget.choices = iterator

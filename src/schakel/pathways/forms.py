@@ -6,9 +6,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.forms import OfferedChoiceField
 from schakel.core.widgets import DateInput, DateTimeInput
 from schakel.directory.models import (
     Function,
@@ -82,12 +84,12 @@ class EventForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("When"), widget=DateTimeInput, required=False, help_text=_("Empty: now.")
     )
-    organization = forms.ModelChoiceField(
+    organization = OfferedChoiceField(
         label=_("Where (organisation)"),
         queryset=Organization.objects.filter(is_active=True),
         required=False,
     )
-    to_organization = forms.ModelChoiceField(
+    to_organization = OfferedChoiceField(
         label=_("To (organisation)"),
         queryset=Organization.objects.filter(is_active=True),
         required=False,
@@ -96,6 +98,14 @@ class EventForm(forms.Form):
         label=_("Treatment"), choices=[("", "–"), *Modality.choices], required=False
     )
     summary = forms.CharField(label=_("Short summary"), max_length=300, required=False)
+
+    def __init__(self, pathway: CarePathway, *args: Any, search: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offered = organisations_for(pathway, search)
+        for name in ("organization", "to_organization"):
+            field = self.fields[name]
+            assert isinstance(field, OfferedChoiceField)  # noqa: S101
+            field.offer(offered)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -192,15 +202,59 @@ class PhaseForm(forms.Form):
         return cleaned
 
 
+class OfferedRoleField(OfferedChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.practitioner.sorted_name} – {obj.function_label}, {obj.organization}"
+
+
+CARE_TEAM_ROLES = (
+    PractitionerRole.objects.active()
+    .exclude(function__in=[Function.NETWORK_COORDINATOR, Function.PRIVACY_OFFICER])
+    .select_related("practitioner", "organization")
+)
+SEARCH_LIMIT = 30
+
+
 class TeamMemberForm(forms.Form):
-    role = RoleChoiceField(
-        label=_("Person"),
-        queryset=PractitionerRole.objects.active()
-        .exclude(function__in=[Function.NETWORK_COORDINATOR, Function.PRIVACY_OFFICER])
-        .select_related("practitioner", "organization"),
-    )
+    """Offers the people of the pathway's hospitals and of the patient's practice; anyone
+    else in the region is found by a search (``search``), never listed in full."""
+
+    role = OfferedRoleField(label=_("Person"), queryset=CARE_TEAM_ROLES)
     responsibility = forms.CharField(
         label=_("Responsibility (optional)"), max_length=120, required=False
+    )
+
+    def __init__(self, pathway: CarePathway, *args: Any, search: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        near = Q(
+            organization__in=pathway.hospitals.filter(until__isnull=True).values("hospital")
+        ) | Q(organization=pathway.patient.gp_practice_id)
+        if search:
+            words = search.split()[:3]
+            found = Q()
+            for word in words:
+                found &= (
+                    Q(practitioner__family_name__icontains=word)
+                    | Q(practitioner__given_name__icontains=word)
+                    | Q(title__icontains=word)
+                    | Q(organization__name__icontains=word)
+                )
+            near = near | found
+        field = self.fields["role"]
+        assert isinstance(field, OfferedChoiceField)  # noqa: S101
+        field.offer(CARE_TEAM_ROLES.filter(near).order_by("practitioner__sort_name", "pk")[:200])
+
+
+def organisations_for(pathway: CarePathway, search: str = "") -> Any:
+    """The organisations an event on this pathway is about: its hospitals (past ones too),
+    the patient's practice, and what a search for another one found."""
+    near = Q(pk__in=pathway.hospitals.values("hospital")) | Q(pk=pathway.patient.gp_practice_id)
+    if search:
+        near |= Q(name__icontains=search[:100]) | Q(city__icontains=search[:100])
+    return (
+        Organization.objects.filter(is_active=True)
+        .filter(near)
+        .order_by("name", "pk")[: SEARCH_LIMIT + 20]
     )
 
 

@@ -123,6 +123,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pathway: who is aan zet, the hospitals, the care team, the timeline, signals."""
     access = get_pathway_for_user(request, pk)
     pathway = access.pathway
+    # The pickers offer the people and organisations that matter; a search finds the rest.
+    person_search = request.GET.get("persoon", "").strip()[:100]
+    organisation_search = request.GET.get("organisatie", "").strip()[:100]
     tasks = list(
         pathway.tasks.select_related(
             "owner_role__practitioner",
@@ -159,11 +162,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )[:100],
         "finder_query": finder_query,
         "event_form": EventForm(
-            initial={"organization": current[0].hospital_id if current else None}
+            pathway,
+            initial={"organization": current[0].hospital_id if current else None},
+            search=organisation_search,
         ),
+        "organisation_search": organisation_search,
+        "person_search": person_search,
         "task_form": TaskForm(pathway),
         "phase_form": PhaseForm(initial={"phase": pathway.phase}),
-        "team_form": TeamMemberForm(),
+        "team_form": TeamMemberForm(pathway, search=person_search),
         "now": timezone.now(),
         "sections": render_sections(request, access),
     }
@@ -181,7 +188,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 def add_event(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
     actor = access.actor(request)
-    form = EventForm(request.POST)
+    form = EventForm(access.pathway, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         actions.do_record_event(
@@ -250,7 +257,7 @@ def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
 def add_team_member(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk, event=AccessEvent.UPDATE)
     actor = access.actor(request)
-    form = TeamMemberForm(request.POST)
+    form = TeamMemberForm(access.pathway, request.POST)
     if form.is_valid():
         actions.do_add_team_member(
             access.pathway,
