@@ -173,13 +173,23 @@ class PatientLinkTests(ProMTestCase):
         self.assertEqual(expired["Cache-Control"], "no-store")
 
     @override_settings(SCHAKEL_PROM_LINK_ATTEMPTS=3)
-    def test_guessing_is_rate_limited(self):
+    def test_guessing_is_rate_limited_but_a_valid_link_always_works(self):
         _, token = self.invite()
         for n in range(3):
             self.assertEqual(self.client.get(self.link(f"guess{n}")).status_code, 404)
-        # Now even the right link is refused for a while, from this client.
-        self.assertEqual(self.client.get(self.link(token)).status_code, 429)
+        # This client's further guesses are refused for a while...
+        self.assertEqual(self.client.get(self.link("guess3")).status_code, 429)
         self.assertEqual(LinkMiss.objects.count(), 3)
+        # ...but a patient's valid link is never refused because of someone's misses.
+        self.assertEqual(self.client.get(self.link(token)).status_code, 200)
+
+    @override_settings(SCHAKEL_PROM_LINK_ATTEMPTS=3, SCHAKEL_TRUSTED_PROXIES=1)
+    def test_behind_a_proxy_the_limit_keys_on_the_real_client(self):
+        for n in range(3):
+            self.client.get(self.link(f"guess{n}"), HTTP_X_FORWARDED_FOR="203.0.113.7")
+        blocked = self.client.get(self.link("guess3"), HTTP_X_FORWARDED_FOR="203.0.113.7")
+        other = self.client.get(self.link("guess4"), HTTP_X_FORWARDED_FOR="198.51.100.9")
+        self.assertEqual((blocked.status_code, other.status_code), (429, 404))
 
     def test_a_frail_score_creates_exactly_one_task_and_a_timeline_event(self):
         _, token = self.invite()

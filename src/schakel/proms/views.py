@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.accounts.middleware import two_factor_exempt
+from schakel.audit.actions import client_address
 from schakel.audit.models import AccessEvent
 from schakel.pathways.access import get_pathway_for_user
 from schakel.proms import actions, definitions, fhir, schedules
@@ -39,7 +40,8 @@ from schakel.proms.tokens import token_hash
 
 
 def _client(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    """The real client (behind the trusted proxies), hashed: its failed attempts are counted."""
+    address = client_address(request) or ""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
@@ -58,10 +60,9 @@ def _unavailable(request: HttpRequest, status: int = 404) -> HttpResponse:
 
 
 def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
-    client = _client(request)
+    """A working link always works: other people's misses never block it (a 256-bit token
+    cannot be guessed). Only links that do not work count against the client."""
     now = timezone.now()
-    if actions.recent_link_misses(client, now) >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
-        return _unavailable(request, status=429)
     invitation = (
         Invitation.objects.select_related(
             "version__instrument", "created_by_role__organization", "pathway"
@@ -69,10 +70,13 @@ def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpRes
         .filter(token_hash=token_hash(token))
         .first()
     )
-    if invitation is None or not invitation.usable(now):
-        actions.do_record_link_miss(client, now)
-        return _unavailable(request)
-    return invitation
+    if invitation is not None and invitation.usable(now):
+        return invitation
+    client = _client(request)
+    if actions.recent_link_misses(client, now) >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
+        return _unavailable(request, status=429)
+    actions.do_record_link_miss(client, now)
+    return _unavailable(request)
 
 
 @two_factor_exempt
