@@ -185,3 +185,23 @@ class SideDoorTests(ManagementTestCase):
         self.login(self.gp)
         page = self.client.get("/trajecten/999999/")
         self.assertContains(page, "Deze pagina bestaat niet", status_code=404)
+
+
+class DebugNotFoundTests(SchakelTestCase):
+    def test_with_debug_an_unknown_address_is_a_schakel_page_too(self):
+        from importlib import reload
+
+        from django.test import override_settings
+        from django.urls import clear_url_caches
+
+        import schakel.urls
+
+        try:
+            with override_settings(DEBUG=True):
+                reload(schakel.urls)  # the catch-all is added when DEBUG is on
+                clear_url_caches()
+                page = self.client.get("/bestaat-niet/")
+        finally:
+            reload(schakel.urls)
+            clear_url_caches()
+        self.assertContains(page, "Deze pagina bestaat niet", status_code=404)

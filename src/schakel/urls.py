@@ -1,8 +1,17 @@
 """URL configuration. User-facing paths are Dutch."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, reverse_lazy
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import include, path, re_path, reverse_lazy
 from django.views.generic import RedirectView
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """With DEBUG=1 an unknown address would get Django's page for developers; the demo's
+    users get Schakel's own (the error middleware renders it)."""
+    raise Http404
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="work:today"), name="home"),
@@ -20,3 +29,7 @@ urlpatterns = [
     ),
     path("beheer/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Last, and only for addresses ending in "/", so "add a slash" redirects still work.
+    urlpatterns.append(re_path(r"^.*/$", not_found))
