@@ -326,6 +326,7 @@ class GpInputTests(MdoTestCase):
             self.hospital,
         )
         helper.pathway, helper.gp_role, helper.breast = self.pathway, self.gp_role, self.breast
+        helper.case_manager = self.case_manager
         helper.add_pathways(9)
         from schakel.pathways.models import CarePathway
 
