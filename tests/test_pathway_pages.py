@@ -39,7 +39,7 @@ def object_urls() -> list[tuple[str, str]]:
                 )
             elif isinstance(pattern, URLPattern):
                 route = prefix + str(pattern.pattern)
-                if route.startswith(("patienten/", "trajecten/", "taken/")) and "<int:pk>" in route:
+                if route.startswith(("patienten/", "trajecten/", "taken/")) and "<id:pk>" in route:
                     found.append((f"{namespace}:{pattern.name}", route))
 
     walk(get_resolver().url_patterns, "", "")
@@ -88,9 +88,9 @@ class EveryPersonaTests(PathwayTestCase):
             kwargs["status"] = TaskStatus.ACCEPTED
         if "<slug:code>" in route:
             kwargs["code"] = "g8"
-        if "<int:response_pk>" in route:
+        if "<id:response_pk>" in route:
             kwargs["response_pk"] = self.prom_response.pk
-        if "<int:followed_pk>" in route:
+        if "<id:followed_pk>" in route:
             kwargs["followed_pk"] = self.followed.pk
         return reverse(name, kwargs=kwargs)
 

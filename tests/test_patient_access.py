@@ -27,7 +27,7 @@ def patient_urls() -> list[tuple[str, str]]:
                 walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
                 route = prefix + str(pattern.pattern)
-                if route.startswith("patienten/") and "<int:pk>" in route:
+                if route.startswith("patienten/") and "<id:pk>" in route:
                     found.append((f"{namespace}:{pattern.name}", route))
 
     walk(get_resolver().url_patterns, "", "")

@@ -58,7 +58,9 @@ def all_urls() -> list[tuple[str, str]]:
     return found
 
 
-class PersonaSweepTests(PathwayTestCase):
+class SweepRegion(PathwayTestCase):
+    """The region the sweeps run in: one of everything a URL can point at."""
+
     task: Task
     signal: Signal | None
     notification: Notification | None
@@ -155,16 +157,16 @@ class PersonaSweepTests(PathwayTestCase):
             "patients:access_report": self.patient.pk,
         }
         kwargs: dict[str, object] = {}
-        if "<int:pk>" in route:
+        if "<id:pk>" in route:
             key = max((k for k in pk if name.startswith(k)), key=len)
             kwargs["pk"] = pk[key]
         if "<str:kind>" in route:
             kwargs["kind"] = "role"
         if "<slug:code>" in route:
             kwargs["code"] = "g8"
-        if "<int:response_pk>" in route:
+        if "<id:response_pk>" in route:
             kwargs["response_pk"] = self.response.pk
-        if "<int:followed_pk>" in route:
+        if "<id:followed_pk>" in route:
             kwargs["followed_pk"] = self.followed.pk
         return kwargs
 
@@ -183,6 +185,8 @@ class PersonaSweepTests(PathwayTestCase):
             MdoMeeting.objects.filter(status="scheduled").count(),
         )
 
+
+class PersonaSweepTests(SweepRegion):
     def test_every_url_with_parameters_is_reached(self):
         for name, route in all_urls():
             if name in NOT_SWEPT:

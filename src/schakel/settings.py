@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "schakel.core.middleware.RejectNulMiddleware",
     "schakel.accounts.locale.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "schakel.accounts.middleware.TwoFactorRequiredMiddleware",

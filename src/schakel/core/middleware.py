@@ -52,6 +52,7 @@ class FriendlyErrorsMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.core.exceptions import PermissionDenied
+        from django.db import DataError
         from django.http import Http404
         from django.shortcuts import render
 
@@ -60,4 +61,25 @@ class FriendlyErrorsMiddleware:
         if isinstance(exception, PermissionDenied):
             template = getattr(exception, "template_name", "403.html")
             return render(request, template, status=403)
+        if isinstance(exception, OverflowError | DataError):
+            # A number too large for the database reached a query (a hand-made form post):
+            # the request was wrong, nothing was written, say so instead of a server error.
+            return render(request, "400.html", status=400)
         return None
+
+
+class RejectNulMiddleware:
+    """A NUL character has no place in any form or query parameter, and PostgreSQL cannot
+    store or compare it: such a request is refused (400) before a view sees it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.shortcuts import render
+
+        for params in (request.GET, request.POST if request.method == "POST" else {}):
+            for values in params.lists() if hasattr(params, "lists") else ():
+                if any("\x00" in value for value in values[1]):
+                    return render(request, "400.html", status=400)
+        return self.get_response(request)

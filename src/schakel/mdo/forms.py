@@ -184,3 +184,9 @@ class SeriesForm(forms.ModelForm):
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The meeting must end after it starts."))
         return cleaned
+
+
+class OutcomeChoiceForm(forms.Form):
+    """Which advice the GP acknowledges: an id, parsed before it reaches a query."""
+
+    outcome = forms.IntegerField(min_value=1, max_value=2**62)

@@ -34,7 +34,14 @@ from schakel.mdo.access import (
     series_hospitals,
 )
 from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
-from schakel.mdo.forms import AgendaForm, GpInputForm, MoveForm, OutcomeForm, SeriesForm
+from schakel.mdo.forms import (
+    AgendaForm,
+    GpInputForm,
+    MoveForm,
+    OutcomeChoiceForm,
+    OutcomeForm,
+    SeriesForm,
+)
 from schakel.mdo.models import AgendaItem, CalendarFeed, GpInput, MdoOutcome, MeetingStatus
 from schakel.pathways.access import get_pathway_for_user, search_pathways, visible_pathways
 from schakel.pathways.models import Phase
@@ -225,7 +232,7 @@ def gp_input(request: HttpRequest, pk: int) -> HttpResponse:
     if item_id:
         item = (
             AgendaItem.objects.filter(
-                pk=item_id if str(item_id).isdigit() else 0,
+                pk=item_id if str(item_id).isdigit() and len(str(item_id)) <= 18 else 0,
                 pathway=pathway,
                 removed_at__isnull=True,
             )
@@ -310,7 +317,10 @@ def outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         actor = access.actor(request)
-        outcome = get_object_or_404(found, pk=request.POST.get("outcome", "0") or 0)
+        chosen = OutcomeChoiceForm(request.POST)
+        if not chosen.is_valid():
+            raise Http404
+        outcome = get_object_or_404(found, pk=chosen.cleaned_data["outcome"])
         actions.do_acknowledge_outcome(outcome, actor=actor)
         messages.success(request, _("Thank you: you have read the MDO advice."))
         return redirect(pathway)

@@ -1,0 +1,20 @@
+"""URL converters. ``<id:pk>`` is an object id: at most 18 digits, so no address can carry a
+number the database cannot hold (that would be a server error instead of "not found")."""
+
+from __future__ import annotations
+
+from django.urls import register_converter
+
+
+class IdConverter:
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
+
+
+def register() -> None:
+    register_converter(IdConverter, "id")
