@@ -32,7 +32,7 @@ def raw_update(sql: str, params: list) -> None:
             cursor.execute("SET LOCAL session_replication_role = origin")
 
 
-class AccessLogTests(SchakelTestCase):
+class RecordsAccess(SchakelTestCase):
     def record(self, n: int = 5) -> list[AccessLogEntry]:
         request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3")
         return [
@@ -51,6 +51,8 @@ class AccessLogTests(SchakelTestCase):
             for i in range(n)
         ]
 
+
+class AccessLogTests(RecordsAccess):
     def test_each_entry_carries_the_hash_of_the_one_before(self):
         first, second, third = self.record(3)
         self.assertEqual(first.previous_hash, GENESIS_HASH)
@@ -133,6 +135,90 @@ class AccessLogTests(SchakelTestCase):
     def test_the_log_never_stores_more_than_identifiers(self):
         field_names = {f.name for f in AccessLogEntry._meta.get_fields()}
         self.assertFalse({"bsn", "name", "birth_date", "data", "payload"} & field_names)
+
+
+class KeyedChainAndSealTests(RecordsAccess):
+    """What plain hashing missed: a rebuilt chain, entries cut from the end, an emptied table."""
+
+    def test_a_chain_rebuilt_without_the_key_is_found(self):
+        import hashlib
+        import json
+
+        entries = self.record(4)
+        # Change entry 2 and recompute every following hash the way an intruder with only the
+        # database could: plain SHA-256, and the scheme set back to the old one.
+        previous = entries[0].entry_hash
+        for entry in entries[1:]:
+            entry.refresh_from_db()
+            content = entry.hashed_content()
+            if entry.sequence == 2:
+                content["detail"] = "nothing happened"
+            payload = json.dumps(content, sort_keys=True, separators=(",", ":"))
+            forged = hashlib.sha256(f"{previous}\n{payload}".encode()).hexdigest()
+            raw_update(
+                "UPDATE audit_accesslogentry SET detail = %s, previous_hash = %s, "
+                "entry_hash = %s, hash_scheme = 'sha256' WHERE sequence = %s",
+                [content["detail"], previous, forged, entry.sequence],
+            )
+            previous = forged
+        report = verify_chain()
+        self.assertEqual(report.broken_sequence, 2)
+        self.assertIn("downgraded", report.problem)
+
+    def test_entries_removed_from_the_end_are_found_against_the_seal(self):
+        from schakel.audit.seal import seal_chain
+
+        self.record(5)
+        seal_chain()
+        self.assertTrue(verify_chain().intact)
+        raw_update("DELETE FROM audit_accesslogentry WHERE sequence >= %s", [4])
+        report = verify_chain()
+        self.assertFalse(report.intact)
+        self.assertIn("entry 5 was sealed", report.problem)
+
+    def test_an_emptied_table_is_found_against_the_seal(self):
+        from schakel.audit.seal import seal_chain
+
+        self.record(3)
+        seal_chain()
+        raw_update("DELETE FROM audit_accesslogentry", [])
+        with self.assertRaises(CommandError):
+            call_command("audit", "verify", stdout=StringIO())
+
+    def test_a_forged_seal_is_found(self):
+        import json
+
+        from django.conf import settings
+
+        self.record(2)
+        forged = {"sequence": 1, "entry_hash": "0" * 64, "sealed_at": "x", "signature": "f" * 64}
+        settings.SCHAKEL_AUDIT_SEAL_FILE.parent.mkdir(parents=True, exist_ok=True)
+        settings.SCHAKEL_AUDIT_SEAL_FILE.write_text(json.dumps(forged) + "\n")
+        self.assertIn("signature", verify_chain().problem)
+
+    def test_the_seal_command_and_the_periodic_job(self):
+        from django.conf import settings
+
+        self.record(2)
+        out = StringIO()
+        call_command("audit", "seal", stdout=out)
+        self.assertIn("entry 2", out.getvalue())
+        self.assertIn("schakel.audit.jobs.seal_access_log", dict(settings.SCHAKEL_PERIODIC_JOBS))
+
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL trigger")
+    def test_postgresql_refuses_truncate(self):
+        from importlib import import_module
+
+        guard = import_module("schakel.audit.migrations.0004_keyed_chain").TRUNCATE_GUARD
+        self.record(1)
+        with (
+            self.assertRaises(DatabaseError),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(guard)  # installed by the migration outside the test suite
+            cursor.execute("TRUNCATE audit_accesslogentry")
+        self.assertEqual(AccessLogEntry.objects.count(), 1)
 
 
 class ClientAddressTests(SchakelTestCase):

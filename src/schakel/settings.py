@@ -184,6 +184,15 @@ if not DEBUG:
     if env.flag("SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The access log: the key of its hash chain (default: derived from SECRET_KEY; never stored
+# in the database), and where the seals of its head are written (outside the database).
+SCHAKEL_AUDIT_KEY = env.text("SCHAKEL_AUDIT_KEY", "")
+SCHAKEL_AUDIT_SEAL_FILE = Path(
+    env.text("SCHAKEL_AUDIT_SEAL_FILE", str(VAR_DIR / "audit-seals.jsonl"))
+)
+# Tests flush tables with TRUNCATE; everywhere else the database refuses it on the log.
+SCHAKEL_AUDIT_TRUNCATE_GUARD = True
+
 # How many reverse proxies stand before Schakel; the access log takes the client's address
 # from X-Forwarded-For accordingly (0: use the connection's address).
 SCHAKEL_TRUSTED_PROXIES = env.number("SCHAKEL_TRUSTED_PROXIES", 0, minimum=0)
@@ -244,6 +253,10 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         env.number("SCHAKEL_EMAIL_CHECK_MINUTES", 5, minimum=1) * 60,
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
+    (
+        "schakel.audit.jobs.seal_access_log",
+        env.number("SCHAKEL_AUDIT_SEAL_MINUTES", 60, minimum=1) * 60,
+    ),
     ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),
 ]
 

@@ -5,6 +5,8 @@ what production does.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -19,6 +21,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+# Seals of the access log go to a file of this test run; the table may be flushed.
+SCHAKEL_AUDIT_SEAL_FILE = Path(tempfile.mkdtemp(prefix="schakel-seals-")) / "seals.jsonl"
+SCHAKEL_AUDIT_TRUNCATE_GUARD = False
 
 # Jobs run at once, inside the test, when their transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

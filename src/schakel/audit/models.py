@@ -8,6 +8,7 @@ The log never holds the data itself, only which object was involved.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any, ClassVar, NoReturn
 
@@ -16,6 +17,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+HMAC_SCHEME = "hmac-sha256"
+LEGACY_SCHEME = "sha256"
+
+
+def audit_key() -> bytes:
+    """The key of the chain and the seals: ``SCHAKEL_AUDIT_KEY``, else derived from the
+    ``SECRET_KEY``. Neither lives in the database."""
+    configured = getattr(settings, "SCHAKEL_AUDIT_KEY", "")
+    if configured:
+        return str(configured).encode()
+    return hashlib.sha256(f"schakel-audit-chain:{settings.SECRET_KEY}".encode()).digest()
 
 
 class AppendOnlyError(Exception):
@@ -105,6 +117,12 @@ class AccessLogEntry(models.Model):
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+    # "hmac-sha256": keyed with a key the database does not hold (SCHAKEL_AUDIT_KEY), so a
+    # changed entry cannot be re-hashed by someone with only database access. Entries written
+    # before the key existed keep "sha256"; none may follow a keyed one.
+    hash_scheme = models.CharField(
+        _("hash scheme"), max_length=12, default=HMAC_SCHEME, editable=False
+    )
 
     objects: ClassVar[AccessLogQuerySet] = AccessLogQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -146,9 +164,13 @@ class AccessLogEntry(models.Model):
         }
 
     def compute_hash(self) -> str:
-        """SHA-256 over the previous hash and this entry's content, in a canonical form."""
+        """The hash over the previous hash and this entry's content, in a canonical form:
+        HMAC-SHA-256 with the audit key (plain SHA-256 for entries from before the key)."""
         payload = json.dumps(self.hashed_content(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(f"{self.previous_hash}\n{payload}".encode()).hexdigest()
+        message = f"{self.previous_hash}\n{payload}".encode()
+        if self.hash_scheme == LEGACY_SCHEME:
+            return hashlib.sha256(message).hexdigest()
+        return hmac.new(audit_key(), message, hashlib.sha256).hexdigest()
 
 
 class ChangeAction(models.TextChoices):

@@ -1,10 +1,11 @@
-"""Verifying the hash chain of the access log."""
+"""Verifying the access log: its keyed hash chain, and its head against the last seal."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schakel.audit.models import GENESIS_HASH, AccessLogEntry
+from schakel.audit.models import GENESIS_HASH, HMAC_SCHEME, LEGACY_SCHEME, AccessLogEntry
+from schakel.audit.seal import last_seal
 
 
 @dataclass(frozen=True)
@@ -17,14 +18,18 @@ class ChainReport:
 
     @property
     def intact(self) -> bool:
-        return self.broken_sequence is None
+        return self.broken_sequence is None and not self.problem
 
 
 def verify_chain(chunk_size: int = 2000) -> ChainReport:
-    """Walk the log in order and report the first entry whose link or content is wrong."""
+    """Walk the log in order and report the first entry whose link or content is wrong; then
+    check that the entry the last seal names is still there, unchanged."""
     expected_previous = GENESIS_HASH
     expected_sequence = 1
     checked = 0
+    keyed = False
+    hashes: dict[int, str] = {}
+    seal, seal_problem = last_seal()
     for entry in AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=chunk_size):
         if entry.sequence != expected_sequence:
             return ChainReport(
@@ -32,6 +37,13 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
                 entry.sequence,
                 f"entry {expected_sequence} is missing (found {entry.sequence} instead)",
             )
+        if entry.hash_scheme not in (HMAC_SCHEME, LEGACY_SCHEME) or (
+            keyed and entry.hash_scheme == LEGACY_SCHEME
+        ):
+            return ChainReport(
+                checked, entry.sequence, "its hash scheme was downgraded (it was forged)"
+            )
+        keyed = keyed or entry.hash_scheme == HMAC_SCHEME
         if entry.previous_hash != expected_previous:
             return ChainReport(
                 checked,
@@ -43,7 +55,26 @@ def verify_chain(chunk_size: int = 2000) -> ChainReport:
             return ChainReport(
                 checked, entry.sequence, "its content does not match its hash (it was changed)"
             )
+        if seal is not None and entry.sequence == seal.sequence:
+            hashes[entry.sequence] = entry.entry_hash
         expected_previous = entry.entry_hash
         expected_sequence += 1
         checked += 1
+    if seal_problem:
+        return ChainReport(checked, None, seal_problem)
+    if seal is not None:
+        if checked < seal.sequence:
+            return ChainReport(
+                checked,
+                checked + 1,
+                f"the log ends at entry {checked}, but entry {seal.sequence} was sealed on "
+                f"{seal.sealed_at} (entries were removed from the end, or the table emptied)",
+            )
+        if hashes.get(seal.sequence) != seal.entry_hash:
+            return ChainReport(
+                checked,
+                seal.sequence,
+                f"entry {seal.sequence} differs from what was sealed on {seal.sealed_at} "
+                "(the chain was rebuilt)",
+            )
     return ChainReport(checked)

@@ -1,4 +1,5 @@
-"""``schakel audit verify``: check the access log's hash chain."""
+"""``schakel audit verify`` checks the access log's chain and seal; ``schakel audit seal``
+seals its head now (the worker also does so periodically)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,32 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from schakel.audit.seal import seal_chain
 from schakel.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Work with the access log. 'verify' checks the hash chain and reports the first break."
+    help = (
+        "Work with the access log. 'verify' checks the keyed hash chain and the last seal and "
+        "reports the first break; 'seal' writes a seal of the head outside the database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("subcommand", choices=["verify"])
+        parser.add_argument("subcommand", choices=["verify", "seal"])
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
+        if subcommand == "seal":
+            seal = seal_chain()
+            self.stdout.write(f"Sealed at entry {seal.sequence}." if seal else "Nothing to seal.")
+            return
         report = verify_chain()
         if report.intact:
             self.stdout.write(
                 self.style.SUCCESS(f"Access log intact: {report.checked} entries verified.")
             )
             return
+        where = f" at entry {report.broken_sequence}" if report.broken_sequence else ""
         raise CommandError(
-            f"Access log broken at entry {report.broken_sequence}: {report.problem}. "
+            f"Access log broken{where}: {report.problem}. "
             f"{report.checked} entries before it verified."
         )
