@@ -18,6 +18,7 @@ BEFORE_WORK_LAYER = [
     ("messaging", "0002_notification_kind_mdo"),
     ("mdo", "0005_gp_input_g8_gfi_scores"),
     ("proms", "0003_licence_label"),
+    ("accounts", "0001_initial_user"),
     ("work", None),
 ]
 
@@ -196,7 +197,9 @@ class GpInputVersionMigrationTests(TransactionTestCase):
         reseed()
 
     def test_inputs_given_twice_become_versions_that_keep_the_first(self):
-        old = migrate([("mdo", "0006_tasks_from_the_work_layer")])
+        old = migrate(
+            [("mdo", "0006_tasks_from_the_work_layer"), ("accounts", "0001_initial_user")]
+        )
         region = old.get_model("directory", "Region").objects.create(name="Regio")
         Organization = old.get_model("directory", "Organization")
         hospital = Organization.objects.create(region=region, kind="hospital", name="Zkh")

@@ -7,6 +7,7 @@ SQLite file under ``var/``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp.plugins.otp_totp",
+    "axes",
     "schakel.core",
     "schakel.accounts",
     "schakel.audit",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "schakel.core.middleware.FriendlyErrorsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "schakel.urls"
@@ -133,7 +137,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "work:today"
 LOGOUT_REDIRECT_URL = "accounts:login"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a login attempt that is locked out before the password counts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -158,9 +166,23 @@ if SCHAKEL_TWO_FACTOR_OPTIONAL and not DEBUG:
     )
 OTP_TOTP_ISSUER = "Schakel"
 
-# Lock an account for a while after repeated failed logins.
+# Failed logins (django-axes): after SCHAKEL_LOGIN_MAX_FAILURES for one e-mail address from
+# one client, that pair waits SCHAKEL_LOGIN_LOCKOUT_MINUTES (others cannot lock someone out
+# from elsewhere); one client address may fail SCHAKEL_LOGIN_ADDRESS_MAX_FAILURES times in
+# that period over all addresses. Unknown and locked accounts get the same answer, and a
+# locked user can unlock with their second factor.
 SCHAKEL_LOGIN_MAX_FAILURES = env.number("SCHAKEL_LOGIN_MAX_FAILURES", 5, minimum=1)
 SCHAKEL_LOGIN_LOCKOUT_MINUTES = env.number("SCHAKEL_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+SCHAKEL_LOGIN_ADDRESS_MAX_FAILURES = env.number("SCHAKEL_LOGIN_ADDRESS_MAX_FAILURES", 30, minimum=1)
+AXES_FAILURE_LIMIT = SCHAKEL_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=SCHAKEL_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "schakel.accounts.forms.login_name"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "schakel.audit.actions.client_address"
+AXES_LOCKOUT_CALLABLE = "schakel.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 # Idle timeout: the session cookie is renewed on every request and expires after this many
 # idle minutes.
@@ -283,4 +305,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
+    # django-axes reports every failed login at INFO; the access log already has them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -5,13 +5,8 @@ Each action runs in one transaction and records the access-log entry in that sam
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from schakel.accounts.models import User
@@ -21,30 +16,15 @@ from schakel.audit.models import AccessEvent, Outcome
 
 @transaction.atomic
 def do_record_successful_login(user: User, *, request: HttpRequest) -> None:
-    """Reset the failed-login counter and log the login."""
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
-    user.failed_login_count = 0
-    user.locked_until = None
+    """Log the login (django-axes forgets the failed attempts of this client and address)."""
     do_record_access(event=AccessEvent.LOGIN, outcome=Outcome.SUCCESS, user=user, request=request)
 
 
 @transaction.atomic
 def do_record_failed_login(email: str, *, request: HttpRequest, reason: str) -> User | None:
-    """Count a failed login against the account (if it exists), lock it when needed, log it.
-
-    Returns the account when one exists for ``email``; the caller never tells the visitor.
-    """
-    user = User.objects.select_for_update().filter(email__iexact=email).first()
-    if user is not None:
-        # F() keeps the count right when two failed attempts arrive at once.
-        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        user.refresh_from_db(fields=["failed_login_count", "locked_until"])
-        if user.failed_login_count >= settings.SCHAKEL_LOGIN_MAX_FAILURES and not user.is_locked():
-            user.locked_until = timezone.now() + timedelta(
-                minutes=settings.SCHAKEL_LOGIN_LOCKOUT_MINUTES
-            )
-            User.objects.filter(pk=user.pk).update(locked_until=user.locked_until)
-            reason = f"{reason}; account locked"
+    """Log a failed login (django-axes counts it). Returns the account when one exists for
+    ``email``; the caller never tells the visitor."""
+    user = User.objects.filter(email__iexact=email).first()
     do_record_access(
         event=AccessEvent.LOGIN,
         outcome=Outcome.FAILURE,

@@ -12,13 +12,13 @@ from schakel.accounts.models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "display_name", "is_active", "is_staff", "locked_until"]
+    list_display = ["email", "display_name", "is_active", "is_staff"]
     search_fields = ["email", "display_name"]
     list_filter = ["is_active", "is_staff", "is_superuser"]
-    readonly_fields = ["last_login", "date_joined", "failed_login_count"]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("email", "password", "display_name", "language")}),
-        (_("Status"), {"fields": ("is_active", "locked_until", "failed_login_count")}),
+        (_("Status"), {"fields": ("is_active",)}),
         (_("Permissions"), {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

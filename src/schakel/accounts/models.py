@@ -56,8 +56,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff"), default=False, help_text=_("May use the management screens.")
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
-    failed_login_count = models.PositiveIntegerField(_("failed logins in a row"), default=0)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -75,8 +73,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
-
-    def is_locked(self, now: Any = None) -> bool:
-        """Whether repeated failed logins have locked this account for now."""
-        now = now or timezone.now()
-        return self.locked_until is not None and self.locked_until > now

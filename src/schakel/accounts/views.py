@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import activate
@@ -26,7 +29,13 @@ from schakel.accounts.actions import (
     do_remove_two_factor_devices,
     do_set_language,
 )
-from schakel.accounts.forms import LanguageForm, LoginForm, TokenForm
+from schakel.accounts.forms import (
+    LanguageForm,
+    LoginForm,
+    TokenForm,
+    UnlockForm,
+    too_many_from_this_address,
+)
 from schakel.accounts.middleware import two_factor_exempt, two_factor_required
 from schakel.accounts.models import User
 from schakel.core.redirects import safe_next
@@ -63,6 +72,45 @@ def login_view(request: HttpRequest) -> HttpResponse:
             target = _safe_next(request)
         return _with_language_cookie(HttpResponseRedirect(target), user.language)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """What django-axes answers a locked-out attempt: the login page with the same words as a
+    wrong password, so a visitor cannot tell a locked account from an unknown one."""
+    form = LoginForm(request, initial={"email": request.POST.get("email", "")})
+    context = {"form": form, "next": _safe_next(request), "refused": form.refuse().message}
+    return render(request, "accounts/login.html", context)
+
+
+@two_factor_exempt
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    """A user locked out after failed logins unlocks with the code from their authenticator
+    app. An unknown address and a wrong code get the same answer, and count as failures."""
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        device = (
+            match_token(user, form.cleaned_data["token"])
+            if user is not None and not too_many_from_this_address(request)
+            else None
+        )
+        if user is not None and device is not None:
+            axes_reset(username=email)
+            do_record_second_factor(user, request=request, success=True)
+            messages.success(request, _("Your account is unlocked. You can log in again."))
+            return redirect("accounts:login")
+        # Counted like a failed login (the address throttle sees it); the answer stays
+        # this page, not django-axes' lock-out page.
+        user_login_failed.send(sender=__name__, credentials={"username": email}, request=request)
+        request.axes_locked_out = False  # type: ignore[attr-defined]
+        if user is not None:
+            do_record_second_factor(user, request=request, success=False)
+        form.add_error(None, _("The code is not correct, or the e-mail address is unknown."))
+    return render(request, "accounts/unlock.html", {"form": form})
 
 
 @two_factor_exempt
