@@ -282,6 +282,9 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
     ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),
 ]
 
+# A job still running this long after it started lost its worker: another takes it up.
+SCHAKEL_JOB_TIMEOUT_SECONDS = env.number("SCHAKEL_JOB_TIMEOUT_MINUTES", 30, minimum=1) * 60
+
 # Notification e-mail: at most one per user per this many minutes.
 SCHAKEL_NOTIFICATION_EMAIL_MINUTES = env.number("SCHAKEL_NOTIFICATION_EMAIL_MINUTES", 60, minimum=1)
 

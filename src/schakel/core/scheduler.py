@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from schakel.core.models import ScheduledRun
@@ -33,6 +35,20 @@ def enqueue_due_jobs(now: float | None = None) -> list[str]:
     return enqueued
 
 
+def requeue_abandoned_jobs(now: datetime | None = None) -> int:
+    """Jobs still "running" long after they started lost their worker (killed, machine gone):
+    they are made ready again, so another worker takes them up. Every job is written to be
+    run again safely (e-mail is marked before it is sent, invitations once per occurrence)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SCHAKEL_JOB_TIMEOUT_SECONDS)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY, started_at=None)
+
+
 class SchedulerThread(threading.Thread):
     """Checks the schedule every ``interval`` seconds until stopped."""
 
@@ -46,6 +62,8 @@ class SchedulerThread(threading.Thread):
             try:
                 for job in enqueue_due_jobs():
                     logger.info("scheduled %s", job)
+                if requeued := requeue_abandoned_jobs():
+                    logger.warning("took up %d jobs whose worker stopped", requeued)
             except Exception:  # keep the schedule alive; the next round tries again
                 logger.exception("scheduler round failed")
             finally:

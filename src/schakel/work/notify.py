@@ -132,31 +132,35 @@ def subject_type_of(model: type) -> int:
 def send_notification_emails() -> int:
     """One e-mail per user with unread, un-mailed notifications, at most once per period.
 
-    The notifications are marked as mailed in the transaction that claims them, before the
-    e-mail leaves: a crash in between loses one reminder e-mail, it never sends two.
+    User by user, the notifications are claimed (marked as mailed, committed) and then the
+    e-mail goes: two workers never both send to one user (the second claims nothing), and a
+    worker killed mid-way loses at most the one e-mail in flight; a new run sends the rest.
     """
     now = timezone.now()
     period = timedelta(minutes=settings.SCHAKEL_NOTIFICATION_EMAIL_MINUTES)
     pending = Notification.objects.filter(
         recipient=OuterRef("pk"), emailed_at__isnull=True, read_at__isnull=True
     )
-    with transaction.atomic():
-        users = list(
-            User.objects.filter(is_active=True)
-            .filter(Exists(pending))
-            .annotate(last_mailed=Max("notifications__emailed_at"))
-            .filter(Q(last_mailed__isnull=True) | Q(last_mailed__lt=now - period))
-        )
-        Notification.objects.filter(
-            recipient__in=users, emailed_at__isnull=True, read_at__isnull=True
-        ).update(emailed_at=now)
+    users = list(
+        User.objects.filter(is_active=True)
+        .filter(Exists(pending))
+        .annotate(last_mailed=Max("notifications__emailed_at"))
+        .filter(Q(last_mailed__isnull=True) | Q(last_mailed__lt=now - period))
+        .order_by("pk")
+    )
+    sent = 0
     if not users:
         return 0
-    messages = []
-    for user in users:
-        with translation.override(user.language):
-            messages.append(
-                EmailMessage(
+    with get_connection() as connection:
+        for user in users:
+            with transaction.atomic():
+                claimed = Notification.objects.filter(
+                    recipient=user, emailed_at__isnull=True, read_at__isnull=True
+                ).update(emailed_at=now)
+            if not claimed:
+                continue  # another worker has just mailed this user
+            with translation.override(user.language):
+                message = EmailMessage(
                     subject=_("Something new for you in Schakel"),
                     body=_(
                         "There is something new for you in Schakel.\n\n"
@@ -166,7 +170,6 @@ def send_notification_emails() -> int:
                     % {"url": f"{settings.SITE_URL}/meldingen/"},
                     to=[user.email],
                 )
-            )
-    with get_connection() as connection:
-        connection.send_messages(messages)
-    return len(messages)
+            connection.send_messages([message])
+            sent += 1
+    return sent
