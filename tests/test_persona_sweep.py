@@ -86,6 +86,15 @@ class SweepRegion(PathwayTestCase):
             owner_role=cls.gp_role,
             actor=specialist,
         )
+        for team in (cls.hospital, cls.practice, cls.network):  # teams: who hears of it?
+            do_create_task(
+                cls.pathway,
+                kind="pathways.step",
+                title="Bel Piet Jansen terug",
+                due_at=timezone.now() + timedelta(days=1),
+                owner_team=team,
+                actor=specialist,
+            )
         CarePathway.objects.filter(pk=cls.pathway.pk).update(
             phase_since=timezone.now() - timedelta(days=30),
             last_event_at=timezone.now() - timedelta(days=90),
@@ -219,12 +228,27 @@ class PersonaSweepTests(SweepRegion):
                 if outsider == self.privacy_officer and url.startswith("/privacy/"):
                     continue  # the privacy officer's own pages name patients, by design
                 for method in ("get", "post"):
+                    logged = (
+                        AccessLogEntry.objects.order_by("-sequence")
+                        .values_list("sequence", flat=True)
+                        .first()
+                        or 0
+                    )
                     response = getattr(self.client, method)(url)
                     with self.subTest(outsider=outsider.email, name=name, method=method):
                         self.assertLess(response.status_code, 500)
                         body = response.content.decode(errors="replace")
                         for marker in PATIENT_MARKERS:
                             self.assertNotIn(marker, body)
+                        # A refused write is never logged as a successful one.
+                        self.assertFalse(
+                            AccessLogEntry.objects.filter(
+                                sequence__gt=logged,
+                                user=outsider,
+                                patient_id=self.patient.pk,
+                                outcome=Outcome.SUCCESS,
+                            ).exists()
+                        )
         self.assertEqual(self.snapshot(), before)
 
     def test_members_reach_their_pages_and_every_patient_named_is_logged(self):
@@ -249,6 +273,19 @@ class PersonaSweepTests(SweepRegion):
                             ).exists(),
                             "the page names the patient but wrote no access-log row",
                         )
+
+    def test_every_notification_about_a_patient_went_to_someone_who_may_see_them(self):
+        from schakel.patients.access import users_who_may_see
+
+        notifications = Notification.objects.exclude(patient=None).select_related("patient")
+        self.assertTrue(notifications.exists())
+        for notification in notifications:
+            assert notification.patient is not None
+            with self.subTest(recipient=notification.recipient_id, kind=notification.kind):
+                self.assertEqual(
+                    users_who_may_see(notification.patient, [notification.recipient_id]),
+                    {notification.recipient_id},
+                )
 
     def test_refused_patient_reads_are_logged_as_denied(self):
         self.login(self.other_specialist)
