@@ -197,6 +197,15 @@ class MdoLoopTests(BrowserTestCase):
         page.get_by_text("Uw inbreng", exact=False).first.wait_for()
         self.log_out()
 
+        from datetime import timedelta
+
+        from schakel.mdo.models import MdoMeeting
+
+        # The meeting takes place: the chair records the advice during it.
+        started = timezone.now() - timedelta(minutes=20)
+        MdoMeeting.objects.filter(pk=item.meeting_id).update(
+            starts_at=started, ends_at=started + timedelta(hours=1)
+        )
         page.goto(f"{base}{item.meeting.get_absolute_url()}")
         self.log_in("specialist@schakel.test", specialist_device)
         case = page.locator(".agenda-item", has_text=item.pathway.patient.full_name)

@@ -16,6 +16,7 @@ from schakel.audit.models import AccessEvent, AccessLogEntry
 from schakel.directory.actor import Actor
 from schakel.directory.models import Function, PractitionerRole
 from schakel.mdo import actions
+from schakel.mdo.forms import OutcomeForm
 from schakel.mdo.jobs import plan_series_meetings
 from schakel.mdo.models import (
     AgendaItem,
@@ -339,6 +340,33 @@ class GpInputTests(MdoTestCase):
 
 
 class OutcomeTests(MdoTestCase):
+    def setUp(self) -> None:
+        # The advice is recorded at (or after) the meeting: it has begun.
+        started = timezone.now() - timedelta(minutes=30)
+        MdoMeeting.objects.filter(pk=self.meeting.pk).update(
+            starts_at=started, ends_at=started + timedelta(hours=1)
+        )
+        self.meeting.refresh_from_db()
+
+    def test_the_advice_waits_for_the_meeting_and_names_only_specialists(self):
+        item = self.add()
+        later = timezone.now() + timedelta(days=3)
+        MdoMeeting.objects.filter(pk=self.meeting.pk).update(
+            starts_at=later, ends_at=later + timedelta(hours=1)
+        )
+        self.record(item)
+        self.assertFalse(MdoOutcome.objects.exists())
+        nurse = make_person(None, self.hospital, Function.ONCOLOGY_NURSE, "Nel", "Zorg")
+        form = OutcomeForm(
+            {
+                "advice": "x",
+                "intent": "curative",
+                "informs_patient": "x",
+                "responsible_specialist": nurse.pk,
+            }
+        )
+        self.assertIn("responsible_specialist", form.errors)
+
     def record(self, item: AgendaItem) -> None:
         self.login(self.mdo_coordinator)
         response = self.client.post(
@@ -381,7 +409,8 @@ class OutcomeTests(MdoTestCase):
             reverse("mdo:record_outcome", args=[item.pk]),
             {"advice": "x", "intent": "curative", "informs_patient": "x"},
         )
-        self.assertEqual(response.status_code, 404)
+        # The GP sees this meeting (their patient is on it) but does not run it.
+        self.assertEqual(response.status_code, 403)
         self.assertFalse(hasattr(AgendaItem.objects.get(pk=item.pk), "outcome"))
 
     def test_read_only_emergency_access_cannot_record_the_advice(self):
@@ -726,3 +755,27 @@ class MoveFormTests(MdoTestCase):
         self.meeting.refresh_from_db()
         start = timezone.localtime(self.meeting.starts_at)
         self.assertEqual((start.date(), start.hour), (day, 9))
+
+
+class GpMeetingsPageTests(MdoTestCase):
+    def test_the_gp_sees_meetings_with_their_own_patients_upcoming_and_past(self):
+        self.add()
+        past_day = timezone.localdate() - timedelta(days=14)
+        starts = timezone.make_aware(datetime.combine(past_day, time(16)))
+        past = MdoMeeting.objects.create(
+            name="MDO van vorige maand",
+            hospital=self.hospital,
+            scheduled_for=past_day,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+        )
+        actions.do_add_to_agenda(
+            past, self.pathway, question="?", actor=self.actor(self.specialist)
+        )
+        self.login(self.gp)
+        page = self.client.get(reverse("mdo:meetings"))
+        self.assertContains(page, self.meeting.name)  # at a hospital, not regional
+        self.assertContains(page, "MDO van vorige maand")
+        self.login(self.other_gp)
+        other = self.client.get(reverse("mdo:meetings"))
+        self.assertNotContains(other, "MDO van vorige maand")

@@ -229,6 +229,19 @@ class Function(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
+# The medical specialists: who can be the responsible specialist of a case.
+MEDICAL_SPECIALISTS = (
+    Function.MEDICAL_ONCOLOGIST,
+    Function.SURGEON,
+    Function.RADIOTHERAPIST,
+    Function.PULMONOLOGIST,
+    Function.GASTROENTEROLOGIST,
+    Function.UROLOGIST,
+    Function.GYNAECOLOGIST,
+    Function.HAEMATOLOGIST,
+)
+
+
 class PractitionerRoleQuerySet(models.QuerySet["PractitionerRole"]):
     def active(self) -> PractitionerRoleQuerySet:
         return self.filter(is_active=True, organization__is_active=True)

@@ -8,17 +8,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from schakel.accounts.models import User
 from schakel.directory.access import active_roles, has_function
 from schakel.directory.models import Function, Organization
 from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
+from schakel.patients.access import visible_patients
 
 
 def meetings_for(user: User | AnonymousUser) -> QuerySet[MdoMeeting]:
-    """Meetings at the user's hospitals, regional ones, and those they chair or coordinate."""
+    """Meetings at the user's hospitals, regional ones, those they chair or coordinate, and
+    those with one of their own patients on the agenda (a GP's patient, say)."""
     roles = active_roles(user)
     role_ids = [r.pk for r in roles]
     organization_ids = [r.organization_id for r in roles]
@@ -27,6 +29,15 @@ def meetings_for(user: User | AnonymousUser) -> QuerySet[MdoMeeting]:
         | Q(hospital__isnull=True)
         | Q(chair_id__in=role_ids)
         | Q(coordinator_id__in=role_ids)
+        | Exists(my_cases(user).filter(meeting=OuterRef("pk")))
+    )
+
+
+def my_cases(user: User | AnonymousUser) -> QuerySet[AgendaItem]:
+    """Agenda items (on the agenda) of patients the user may see."""
+    return AgendaItem.objects.filter(
+        removed_at__isnull=True,
+        pathway__patient__in=visible_patients(user).values("pk"),
     )
 
 

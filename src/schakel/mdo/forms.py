@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from schakel.core.widgets import DateInput, TimeInput
-from schakel.directory.models import Organization, OrganizationKind, PractitionerRole
+from schakel.directory.models import (
+    MEDICAL_SPECIALISTS,
+    Organization,
+    OrganizationKind,
+    PractitionerRole,
+)
 from schakel.mdo.models import GpInput, MdoOutcome, MdoSeries
 from schakel.pathways.models import CarePathway
 
@@ -104,6 +109,7 @@ class OutcomeForm(forms.ModelForm):
             "advice",
             "intent",
             "plan",
+            "gp_request",
             "responsible_specialist",
             "informs_patient",
             "informs_patient_on",
@@ -111,8 +117,16 @@ class OutcomeForm(forms.ModelForm):
         widgets = {
             "advice": forms.Textarea(attrs={"rows": 3}),
             "plan": forms.Textarea(attrs={"rows": 2}),
+            "gp_request": forms.Textarea(attrs={"rows": 2}),
             "informs_patient_on": DateInput(),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible_specialist"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        # Only medical specialists can be responsible for the case.
+        field.queryset = PractitionerRole.objects.active().filter(function__in=MEDICAL_SPECIALISTS)
 
 
 class RoleChoiceField(forms.ModelChoiceField):

@@ -361,6 +361,7 @@ class MdoOutcome(TimestampedModel):
     advice = models.TextField(_("advice and conclusion"), max_length=2000)
     intent = models.CharField(_("treatment intent"), max_length=14, choices=TreatmentIntent.choices)
     plan = models.TextField(_("proposed plan"), max_length=2000, blank=True)
+    gp_request = models.TextField(_("what the GP is asked to do"), max_length=1000, blank=True)
     responsible_specialist = models.ForeignKey(
         PractitionerRole,
         verbose_name=_("responsible specialist"),

@@ -22,7 +22,7 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.access import acting_role, active_roles
 from schakel.directory.actor import Actor
-from schakel.directory.models import Function, Organization, PractitionerRole
+from schakel.directory.models import MEDICAL_SPECIALISTS, Organization, PractitionerRole
 from schakel.mdo import actions
 from schakel.mdo.access import (
     can_manage_series,
@@ -30,6 +30,7 @@ from schakel.mdo.access import (
     get_agenda_item_for_user,
     get_meeting_for_user,
     meetings_for,
+    my_cases,
     series_for,
     series_hospitals,
 )
@@ -61,14 +62,24 @@ def _actor(request: HttpRequest) -> Actor:
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
     """Upcoming meetings the user takes part in, with the number of cases (no patient names)."""
+    now = timezone.now()
+    mine = my_cases(request.user)
+    annotated = meetings_for(request.user).annotate(
+        case_count=Count("items", filter=Q(items__removed_at__isnull=True)),
+        my_count=Count("items", filter=Q(items__in=mine.values("pk"))),
+    )
     upcoming = (
-        meetings_for(request.user)
-        .filter(ends_at__gte=timezone.now() - timedelta(hours=12))
-        .annotate(case_count=Count("items", filter=Q(items__removed_at__isnull=True)))
+        annotated.filter(ends_at__gte=now - timedelta(hours=12))
         .select_related("hospital")
         .order_by("starts_at")[:50]
     )
-    return render(request, "mdo/meetings.html", {"meetings": upcoming})
+    # Past meetings where the user's own patients were discussed: where their advice is.
+    past = (
+        annotated.filter(ends_at__lt=now - timedelta(hours=12), my_count__gt=0)
+        .select_related("hospital")
+        .order_by("-starts_at")[:20]
+    )
+    return render(request, "mdo/meetings.html", {"meetings": upcoming, "past": past})
 
 
 def input_status(item: AgendaItem, now: datetime) -> str:
@@ -128,14 +139,14 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         # Listed once here: the advice form under each case reuses it without new queries.
         "specialists": list(
             PractitionerRole.objects.active()
-            .filter(organization=meeting.hospital)
-            .exclude(function__in=[Function.SECRETARY, Function.PRIVACY_OFFICER])
+            .filter(organization=meeting.hospital, function__in=MEDICAL_SPECIALISTS)
             .select_related("practitioner")
             .order_by("practitioner__sort_name")
         )
         if manager
         else [],
         "can_manage": manager,
+        "started": meeting.starts_at <= timezone.now(),
         "can_add": bool(manager or active_roles(request.user)),
         "search": search,
         "found": found,
@@ -292,6 +303,9 @@ def record_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_pathway_for_user(request, item.pathway_id, event=AccessEvent.UPDATE).actor(request)
     if hasattr(item, "outcome"):
         messages.error(request, _("The advice for this case is already recorded."))
+        return redirect(item.meeting)
+    if item.meeting.starts_at > timezone.now():
+        messages.error(request, _("The advice can be recorded once the meeting has started."))
         return redirect(item.meeting)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
