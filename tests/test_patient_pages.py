@@ -185,13 +185,19 @@ class PrivacyOfficerTests(PatientTestCase):
         page = self.client.get(reverse("patients:emergency_review"))
         self.assertContains(page, "Waarneming, acute benauwdheid")
         access = EmergencyAccess.objects.get()
-        self.client.post(
-            reverse("patients:review_emergency", args=[access.pk]), {"note": "Terecht"}
-        )
+        url = reverse("patients:review_emergency", args=[access.pk])
+        empty = self.client.post(url, {}, follow=True)
+        self.assertContains(empty, "Kies een oordeel")
+        self.assertContains(empty, "Schrijf op wat u vond")
+        access.refresh_from_db()
+        self.assertIsNone(access.reviewed_at)
+        self.client.post(url, {"verdict": "justified", "note": "Terecht"})
         access.refresh_from_db()
         self.assertEqual(
-            (access.review_note, access.reviewed_by), ("Terecht", self.privacy_officer)
+            (access.verdict, access.review_note, access.reviewed_by),
+            ("justified", "Terecht", self.privacy_officer),
         )
+        self.assertContains(self.client.get(reverse("patients:emergency_review")), "Terecht")
 
 
 class PatientListQueryCountTests(PatientTestCase):

@@ -22,6 +22,7 @@ from schakel.patients.models import (
     Patient,
     RelationKind,
     Sharing,
+    Verdict,
 )
 
 
@@ -185,9 +186,12 @@ def do_start_emergency_access(patient: Patient, *, reason: str, actor: Actor) ->
 
 
 @transaction.atomic
-def do_review_emergency_access(access: EmergencyAccess, *, note: str, actor: Actor) -> None:
-    """The privacy officer reviews a break-the-glass access."""
+def do_review_emergency_access(
+    access: EmergencyAccess, *, verdict: Verdict, note: str, actor: Actor
+) -> None:
+    """The privacy officer reviews a break-the-glass access: a verdict and a note."""
     access.reviewed_at = timezone.now()
     access.reviewed_by = actor.account
+    access.verdict = verdict
     access.review_note = note
-    access.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+    access.save(update_fields=["reviewed_at", "reviewed_by", "verdict", "review_note"])

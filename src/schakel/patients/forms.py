@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from schakel.core.forms import BsnField
 from schakel.core.widgets import DateInput
 from schakel.directory.models import Organization, OrganizationKind
-from schakel.patients.models import ConsentMethod, Patient, Sharing
+from schakel.patients.models import ConsentMethod, Patient, Sharing, Verdict
 
 
 class PatientForm(forms.ModelForm):
@@ -101,4 +101,14 @@ class PeriodForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label=_("Review"), max_length=500)
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a verdict: justified, not justified or follow-up.")},
+    )
+    note = forms.CharField(
+        label=_("Review"),
+        max_length=500,
+        error_messages={"required": _("Write down what you found.")},
+    )

@@ -209,6 +209,14 @@ class CareRelation(TimestampedModel):
         return f"{self.role} – {self.get_kind_display()}"
 
 
+class Verdict(models.TextChoices):
+    """The privacy officer's judgement of an emergency access."""
+
+    JUSTIFIED = "justified", _("justified")
+    NOT_JUSTIFIED = "not_justified", _("not justified")
+    FOLLOW_UP = "follow_up", _("needs follow-up")
+
+
 class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
     def active(self, at: datetime | None = None) -> EmergencyAccessQuerySet:
         return self.filter(expires_at__gt=at or timezone.now())
@@ -241,6 +249,7 @@ class EmergencyAccess(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    verdict = models.CharField(_("verdict"), max_length=14, choices=Verdict.choices, blank=True)
     review_note = models.CharField(_("review"), max_length=500, blank=True)
 
     objects = EmergencyAccessQuerySet.as_manager()

@@ -34,7 +34,7 @@ from schakel.directory.actor import Actor
 from schakel.directory.models import Function, PractitionerRole
 from schakel.patients.actions import do_review_emergency_access
 from schakel.patients.forms import AccessLogSearchForm, PeriodForm, ReviewForm
-from schakel.patients.models import EmergencyAccess, Patient
+from schakel.patients.models import EmergencyAccess, Patient, Verdict
 
 
 def _privacy_officer(request: HttpRequest) -> User:
@@ -140,11 +140,16 @@ def review_emergency(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         do_review_emergency_access(
-            access, note=form.cleaned_data["note"], actor=Actor.of(request, officer_role(officer))
+            access,
+            verdict=Verdict(form.cleaned_data["verdict"]),
+            note=form.cleaned_data["note"],
+            actor=Actor.of(request, officer_role(officer)),
         )
         messages.success(request, _("Review recorded."))
     else:
-        messages.error(request, _("Write down your review before saving it."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("patients:emergency_review")
 
 
