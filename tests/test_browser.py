@@ -329,3 +329,17 @@ class CaseManagerStartsHerDayTests(BrowserTestCase):
         assert change.note == "Jij kent deze patiënt beter"
         assert "Jij kent deze patiënt beter" in page.locator(".timeline").inner_text()
         assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class PhoneLayoutTests(BrowserTestCase):
+    def test_on_a_phone_the_header_is_small_and_the_list_does_not_scroll_sideways(self):
+        page = self.page  # 390 by 844 pixels
+        page.goto(f"{self.live_server_url}/trajecten/")
+        self.log_in_as_the_gp()
+        page.get_by_role("heading", name="Mijn patiënten met kanker").wait_for()
+        header = page.locator(".site-header").bounding_box()
+        assert header is not None and header["height"] <= 844 / 5, header
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, width
+        assert page.locator(".table.pathways .aan-zet").first.is_visible()
