@@ -210,3 +210,74 @@ class DemoMdoTests(TestCase):
         self.assertTrue(Task.objects.filter(focus_type="Score").exists())
         page = self.client.get("/v/demo-patient-gfi/")
         self.assertContains(page, "Groningen Frailty Indicator")
+
+
+def check_coherence(case: TestCase) -> None:
+    """The demo as a GP would read it: it must make clinical sense."""
+    from schakel.demo.pathways import TUMOUR_TYPES
+    from schakel.pathways.models import CarePathway, EventKind, PathwayEvent, PathwayHospital
+    from schakel.proms.models import Response
+
+    pathways = CarePathway.objects.select_related("patient", "tumour_type")
+    case.assertTrue(pathways.exists())
+    for pathway in pathways:
+        code, sex = pathway.tumour_type.code, pathway.patient.gender
+        case.assertIn(sex, TUMOUR_TYPES[code][0], f"{code} for a {sex} patient")
+        current = set(
+            pathway.hospitals.filter(until__isnull=True).values_list("hospital_id", flat=True)
+        )
+        for member in pathway.team.filter(until__isnull=True).select_related("role"):
+            case.assertIn(member.role.organization_id, current, pathway.pk)
+            case.assertTrue(member.role.tumour_types.filter(code=code).exists(), pathway.pk)
+        allowed_owners = {
+            pathway.general_practitioner_id,
+            pathway.case_manager_id,
+            *pathway.team.values_list("role_id", flat=True),
+        }
+        for task in pathway.tasks.open().exclude(owner_role=None):
+            if task.kind == "pathways.step":
+                case.assertIn(task.owner_role_id, allowed_owners, task.title)
+    treatments = PathwayEvent.objects.filter(
+        kind__in=[EventKind.TREATMENT_START, EventKind.TREATMENT_END]
+    ).select_related("pathway__tumour_type")
+    for event in treatments:
+        allowed = TUMOUR_TYPES[event.pathway.tumour_type.code][1]
+        case.assertIn(event.modality, allowed, event.pathway.tumour_type.code)
+    located = PathwayEvent.objects.filter(
+        kind__in=[EventKind.TREATMENT_START, EventKind.TREATMENT_END, EventKind.HANDOVER]
+    )
+    for event in located:
+        day = timezone.localdate(event.occurred_at)
+        there = PathwayHospital.objects.filter(
+            pathway=event.pathway_id, hospital=event.organization_id, since__lte=day
+        ).exclude(until__lt=day)
+        case.assertTrue(there.exists(), (event.kind, event.pathway_id, day))
+    for response in Response.objects.select_related("version__instrument"):
+        note = PathwayEvent.objects.filter(
+            pathway=response.pathway_id,
+            kind=EventKind.NOTE,
+            summary__startswith=response.version.instrument.name,
+            occurred_at=response.submitted_at,
+        ).first()
+        case.assertIsNotNone(note, response.version.instrument.name)
+        assert note is not None
+        if response.by_patient:
+            case.assertIsNone(note.recorded_by_id)  # the patient, not who invited them
+
+
+class DemoCoherenceTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=StringIO())
+
+    def test_the_demo_makes_clinical_sense(self):
+        check_coherence(self)
+
+
+class DemoCoherenceAtScaleTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", "--scale", "2", stdout=StringIO())
+
+    def test_the_demo_makes_clinical_sense_at_twice_the_size(self):
+        check_coherence(self)

@@ -180,3 +180,16 @@ STREETS = [
     "Julianalaan",
     "Marktplein",
 ]
+
+# For patients, whose sex must fit their tumour type.
+MALE_GIVEN_NAMES = [
+    "Bram", "Daan", "Gert", "Jeroen", "Lars", "Niels", "Pieter", "Quinten", "Sander", "Thijs",
+    "Willem", "Arjen", "Bas", "Dirk", "Gijs", "Joost", "Kees", "Maarten", "Otto", "Sjoerd",
+    "Ties", "Vincent", "Mohamed", "Emre", "Koen", "Ruben", "Hugo",
+]  # fmt: skip
+FEMALE_GIVEN_NAMES = [
+    "Anna", "Carla", "Eva", "Femke", "Hanneke", "Ingrid", "Karin", "Marieke", "Olga", "Renske",
+    "Ursula", "Vera", "Yvonne", "Zoë", "Charlotte", "Esther", "Hester", "Iris", "Lieke", "Noor",
+    "Petra", "Roos", "Tessa", "Wendy", "Yara", "Fatima", "Priya", "Sanne", "Ayşe", "Mila",
+    "Sophie", "Lotte",
+]  # fmt: skip

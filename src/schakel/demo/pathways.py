@@ -7,14 +7,16 @@ set-based evaluation, so what the demo shows is what the rules find.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.utils import timezone
 
 from schakel.directory.models import (
     Organization,
     OrganizationKind,
+    PractitionerRole,
     TumourType,
 )
 from schakel.pathways.models import (
@@ -51,8 +53,29 @@ NEXT_STEPS = [
 ]
 
 
+# Tumour types of the demo pathways, who can have them, and how each is treated.
+TUMOUR_TYPES: dict[str, tuple[tuple[str, ...], tuple[Modality, ...]]] = {
+    "borstkanker": (("female",), (Modality.SURGERY, Modality.CHEMOTHERAPY, Modality.RADIOTHERAPY)),
+    "longkanker": (
+        ("female", "male"),
+        (Modality.CHEMOTHERAPY, Modality.IMMUNOTHERAPY, Modality.RADIOTHERAPY, Modality.SURGERY),
+    ),
+    "darmkanker": (("female", "male"), (Modality.SURGERY, Modality.CHEMOTHERAPY)),
+    "prostaatkanker": (("male",), (Modality.RADIOTHERAPY, Modality.SURGERY, Modality.OTHER)),
+    "hpb": (("female", "male"), (Modality.SURGERY, Modality.CHEMOTHERAPY)),
+    # Haematological cancer: systemic treatment, no surgery, no radiotherapy after chemo here.
+    "hematologie": (("female", "male"), (Modality.CHEMOTHERAPY, Modality.IMMUNOTHERAPY)),
+}
+
+
 def build_demo_pathways(rng: random.Random) -> int:
-    """A pathway for every demo patient, with hospitals, team, timeline and tasks."""
+    """A pathway for every demo patient, with hospitals, team, timeline and tasks.
+
+    Coherent as a GP would read it: the tumour type fits the patient's sex and is treated at
+    their hospitals, the care team is that tumour type's team at the hospital where the
+    patient is now, treatments fit the tumour type, and each event happens at the hospital
+    where the patient was at that moment.
+    """
     now = timezone.now()
     hospitals = list(Organization.objects.filter(kind=OrganizationKind.HOSPITAL).order_by("pk"))
     patients = list(
@@ -60,37 +83,47 @@ def build_demo_pathways(rng: random.Random) -> int:
             "recorded_by", "gp_practice", "general_practitioner"
         ).order_by("pk")
     )
-    relations: dict[int, list[CareRelation]] = {}
-    for relation in CareRelation.objects.select_related("role").order_by("pk"):
-        relations.setdefault(relation.patient_id, []).append(relation)
-    tumour_types = list(
-        TumourType.objects.filter(
-            code__in=[
-                "borstkanker",
-                "longkanker",
-                "darmkanker",
-                "prostaatkanker",
-                "hpb",
-                "hematologie",
-            ]
-        )
-    )
+    managers = {
+        r.patient_id: r.role
+        for r in CareRelation.objects.filter(kind=RelationKind.CASE_MANAGER).select_related("role")
+    }
+    tumour_types = {t.code: t for t in TumourType.objects.filter(code__in=list(TUMOUR_TYPES))}
+    # (hospital, tumour type) → that tumour type's team at the hospital.
+    team_of: dict[tuple[int, str], list[PractitionerRole]] = {}
+    for member in (
+        PractitionerRole.objects.filter(organization__kind=OrganizationKind.HOSPITAL)
+        .filter(tumour_types__code__in=list(TUMOUR_TYPES))
+        .annotate(code=F("tumour_types__code"))
+        .order_by("pk")
+    ):
+        team_of.setdefault((member.organization_id, member.code), []).append(member)
+
     pathways: list[CarePathway] = []
+    plans: list[tuple[str, list[Organization]]] = []
     for patient in patients:
-        manager = next(
-            (r.role for r in relations.get(patient.pk, []) if r.kind == RelationKind.CASE_MANAGER),
-            None,
-        )
+        main = patient.recorded_by
+        fitting = [
+            code
+            for code, (sexes, _modalities) in TUMOUR_TYPES.items()
+            if patient.gender in sexes and (main.pk, code) in team_of and code in tumour_types
+        ]
+        code = rng.choice(fitting) if fitting else "longkanker"
         phase = rng.choices([p for p, _ in PHASES], weights=[w for _, w in PHASES])[0]
         if len(pathways) < 3:
             phase = Phase.TREATMENT  # the GP persona's first patients are in treatment
+        # Every 25th patient (and the GP persona's first ones) moved between three hospitals
+        # that treat the tumour type, one after another.
+        moved = len(pathways) % 25 == 0 or len(pathways) < 3
+        others = [h for h in hospitals if h != main and (h.pk, code) in team_of]
+        route = [main, *rng.sample(others, k=2)] if moved and len(others) >= 2 else [main]
+        plans.append((code, route))
         pathways.append(
             CarePathway(
                 patient=patient,
-                tumour_type=rng.choice(tumour_types),
+                tumour_type=tumour_types[code],
                 phase=phase,
                 phase_since=now - timedelta(days=rng.randrange(1, 60)),
-                case_manager=manager,
+                case_manager=managers.get(patient.pk),
                 general_practitioner=patient.general_practitioner,
                 closed_reason="completed" if phase == Phase.CLOSED else "",
                 last_event_at=now - timedelta(days=rng.randrange(0, 70)),
@@ -99,15 +132,19 @@ def build_demo_pathways(rng: random.Random) -> int:
     CarePathway.objects.bulk_create(pathways, batch_size=2000)
 
     pathway_type = ContentType.objects.get_for_model(CarePathway)
-    involved, team, events, tasks = [], [], [], []
-    for index, pathway in enumerate(pathways):
+    involved, team, events, tasks, relations = [], [], [], [], []
+    for index, (pathway, (code, route)) in enumerate(zip(pathways, plans, strict=True)):
         patient = pathway.patient
-        main = patient.recorded_by
-        # Every 25th patient (and the GP persona's first ones) moved between three hospitals,
-        # one after another.
-        moved = index % 25 == 0 or index < 3
-        route = [main, *rng.sample([h for h in hospitals if h != main], k=2)] if moved else [main]
+        main = route[0]
         start = now - timedelta(days=90)
+
+        def where(
+            moment: datetime, route: list[Organization] = route, start: datetime = start
+        ) -> Organization:
+            """The hospital the patient was at, at that moment (20 days at each)."""
+            step = max(0, min(len(route) - 1, (moment - start).days // 20))
+            return route[step]
+
         for step, hospital in enumerate(route):
             last = step == len(route) - 1
             involved.append(
@@ -156,14 +193,16 @@ def build_demo_pathways(rng: random.Random) -> int:
                 summary="Diagnose besproken met patiënt",
             ),
         ]
+        modality = rng.choice(TUMOUR_TYPES[code][1])
         if pathway.phase in (Phase.TREATMENT, Phase.FOLLOW_UP, Phase.AFTERCARE):
+            started = start + timedelta(days=21)
             events.append(
                 PathwayEvent(
                     pathway=pathway,
                     kind=EventKind.TREATMENT_START,
-                    organization=route[-1],
-                    modality=rng.choice(list(Modality)),
-                    occurred_at=start + timedelta(days=21),
+                    organization=where(started),
+                    modality=modality,
+                    occurred_at=started,
                 )
             )
         if pathway.phase in (Phase.FOLLOW_UP, Phase.AFTERCARE):
@@ -172,8 +211,8 @@ def build_demo_pathways(rng: random.Random) -> int:
                 PathwayEvent(
                     pathway=pathway,
                     kind=EventKind.TREATMENT_END,
-                    organization=route[-1],
-                    modality=Modality.CHEMOTHERAPY,
+                    organization=where(ended),
+                    modality=modality,
                     occurred_at=ended,
                 )
             )
@@ -182,20 +221,25 @@ def build_demo_pathways(rng: random.Random) -> int:
                     PathwayEvent(
                         pathway=pathway,
                         kind=EventKind.HANDOVER,
-                        organization=route[-1],
+                        organization=where(ended),
                         to_organization=patient.gp_practice,
                         occurred_at=ended + timedelta(days=3),
                         summary="Nazorgplan naar huisarts",
                     )
                 )
-        for relation in relations.get(patient.pk, []):
-            if relation.kind == RelationKind.CARE_TEAM:
-                team.append(CareTeamMember(pathway=pathway, role=relation.role))
+        # The tumour type's team at the hospital where the patient is now.
+        members = team_of.get((route[-1].pk, code), [])
+        for role in members:
+            team.append(CareTeamMember(pathway=pathway, role=role))
+            relations.append(CareRelation(patient=patient, role=role, kind=RelationKind.CARE_TEAM))
         if pathway.phase != Phase.CLOSED and rng.random() < 0.85:
-            owner = rng.choice(
-                [r.role for r in relations.get(patient.pk, [])]
-                + ([pathway.general_practitioner] if pathway.general_practitioner else [])
-            )
+            candidates = [
+                *members,
+                *([pathway.general_practitioner] if pathway.general_practitioner else []),
+            ]
+            if pathway.case_manager is not None:
+                candidates.append(pathway.case_manager)
+            owner = rng.choice(candidates)
             roll = rng.random()
             due = (
                 now + timedelta(days=rng.randrange(1, 14))
@@ -231,6 +275,7 @@ def build_demo_pathways(rng: random.Random) -> int:
                     closed_at=now - timedelta(days=18),
                 )
             )
+    CareRelation.objects.bulk_create(relations, batch_size=2000)
     PathwayHospital.objects.bulk_create(involved, batch_size=2000)
     CareTeamMember.objects.bulk_create(team, batch_size=2000)
     PathwayEvent.objects.bulk_create(events, batch_size=2000)

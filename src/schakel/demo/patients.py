@@ -37,12 +37,6 @@ def build_demo_patients(rng: random.Random) -> int:
     manager. Most consented to sharing; some were not asked yet, some objected."""
     hospitals = list(Organization.objects.filter(kind=OrganizationKind.HOSPITAL).order_by("pk"))
     practices = list(Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE).order_by("pk"))
-    nurses: dict[int, list[PractitionerRole]] = {}
-    for role in PractitionerRole.objects.filter(
-        function__in=[Function.NURSE_SPECIALIST, Function.MEDICAL_ONCOLOGIST],
-        organization__kind=OrganizationKind.HOSPITAL,
-    ).order_by("pk"):
-        nurses.setdefault(role.organization_id, []).append(role)
     gps = {
         role.organization_id: role
         for role in PractitionerRole.objects.filter(function=Function.GP).order_by("-pk")
@@ -54,8 +48,13 @@ def build_demo_patients(rng: random.Random) -> int:
     for practice_index, practice in enumerate(practices):
         for number in range(PATIENTS_PER_PRACTICE):
             prefix, family = rng.choice(names.FAMILY_NAMES)
-            given = rng.choice(names.GIVEN_NAMES)
-            if practice_index == 0 and number == 3:
+            gender = rng.choice(["female", "male"])
+            given = rng.choice(
+                names.FEMALE_GIVEN_NAMES if gender == "female" else names.MALE_GIVEN_NAMES
+            )
+            if practice_index == 0 and number < 3:
+                sharing = Sharing.PERMITTED  # the GP persona's first patients, in the stories
+            elif practice_index == 0 and number == 3:
                 sharing = Sharing.OBJECTED  # the GP persona has a patient who objected
             elif practice_index == 0 and number == 4:
                 sharing = Sharing.NOT_ASKED
@@ -77,7 +76,7 @@ def build_demo_patients(rng: random.Random) -> int:
                     sort_name=dutch_sort_key(family, given),
                     birth_date=date(today.year - rng.randrange(38, 92), 1, 1)
                     + timedelta(days=rng.randrange(0, 365)),
-                    gender=rng.choice(["female", "male"]),
+                    gender=gender,
                     phone=f"06 {rng.randrange(10000000, 99999999)}",
                     city=practice.city,
                     gp_practice=practice,
@@ -87,11 +86,10 @@ def build_demo_patients(rng: random.Random) -> int:
                 )
             )
     Patient.objects.bulk_create(patients, batch_size=1000)
+    # The care team follows from the tumour type, chosen with the pathway (demo.pathways);
+    # here only the network case manager, the patient's fixed contact.
     relations = []
     for patient in patients:
-        team = nurses.get(patient.recorded_by_id, [])
-        for role in rng.sample(team, k=min(2, len(team))):
-            relations.append(CareRelation(patient=patient, role=role, kind=RelationKind.CARE_TEAM))
         if case_managers:
             relations.append(
                 CareRelation(

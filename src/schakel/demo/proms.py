@@ -14,7 +14,7 @@ from schakel.pathways.access import visible_pathways
 from schakel.pathways.models import Phase
 from schakel.proms import actions
 from schakel.proms.catalogue import DEFAULT_SCHEDULE
-from schakel.proms.models import Channel, Invitation, PromSchedule, QuestionnaireVersion, Response
+from schakel.proms.models import Channel, Invitation, PromSchedule, QuestionnaireVersion
 from schakel.proms.schedules import do_follow_schedule
 from schakel.proms.tokens import token_hash
 
@@ -51,12 +51,19 @@ def build_demo_proms() -> int:
     g8 = QuestionnaireVersion.objects.get(instrument__code="g8")
     now = timezone.now()
     first = pathways[0]
-    # A GFI every three months, rising past the cut-off (4): the last one made a task.
+    # A GFI every three months, filled in by the patient through a personal link, rising past
+    # the cut-off (4): the last one made a task. Each is on the timeline when it was given.
     for months_ago, points in ((9, 2), (6, 3), (3, 3), (0, 5)):
-        response = actions.do_submit_by_professional(first, gfi, _gfi(points), actor=gp_actor)
-        Response.objects.filter(pk=response.pk).update(
-            submitted_at=now - timedelta(days=30 * months_ago)
+        given = now - timedelta(days=30 * months_ago, hours=2)
+        invitation, _token = actions.do_invite(
+            first,
+            gfi,
+            actor=gp_actor,
+            channel=Channel.LETTER,
+            expires_at=given + timedelta(days=14),
         )
+        Invitation.objects.filter(pk=invitation.pk).update(created_at=given - timedelta(days=3))
+        actions.do_submit_by_patient(invitation, _gfi(points), submitted_at=given)
     # The G8 at the consult, just past its cut-off (14).
     actions.do_submit_by_professional(
         pathways[-1],

@@ -215,15 +215,19 @@ def do_save_partial(invitation: Invitation, answers: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def do_submit_by_patient(invitation: Invitation, answers: dict[str, Any]) -> Response:
-    """The patient's answers through their link: stored, scored, the link used up.
+def do_submit_by_patient(
+    invitation: Invitation, answers: dict[str, Any], *, submitted_at: datetime | None = None
+) -> Response:
+    """The patient's answers through their link: stored, scored, the link used up; on the
+    timeline at the moment they were given (``submitted_at``: for answers given on paper
+    and entered later), as the patient's.
 
     A second submission (a double tap, two tabs) finds the link used and changes nothing.
     """
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.submitted_at is not None:
         return Response.objects.get(invitation=locked)
-    now = timezone.now()
+    now = submitted_at or timezone.now()
     invitation.submitted_at = now
     invitation.partial_answers = {}
     invitation.save(update_fields=["submitted_at", "partial_answers", "updated_at"])
