@@ -98,3 +98,21 @@ def test_every_interface_string_has_a_dutch_translation():
         if message.id and ("fuzzy" in message.flags or not translated(message.string))
     ]
     assert missing == []
+
+
+def test_dates_read_the_dutch_way_with_a_year_only_when_it_is_another():
+    from datetime import date, datetime
+
+    from django.utils import timezone, translation
+
+    from schakel.core.templatetags.schakel import datum, datum_jaar, datumtijd
+
+    this_year = timezone.localdate().year
+    with translation.override("nl"):
+        assert datum(date(this_year, 12, 5)) == "5 dec."
+        assert datum(date(this_year + 1, 5, 12)) == f"12 mei {this_year + 1}"
+        assert datum_jaar(date(this_year, 3, 1)) == f"1 mrt. {this_year}"
+        moment = datetime(this_year, 10, 7, 14, 30, tzinfo=timezone.get_current_timezone())
+        assert datumtijd(moment) == "7 okt. 14:30"
+    with translation.override("en"):
+        assert datum(date(this_year, 12, 5)) == "5 Dec."

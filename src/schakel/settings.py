@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schakel.core.context_processors.navigation",
             ],
+            # The date filters (datum, datumtijd) in every template without a {% load %}.
+            "builtins": ["schakel.core.templatetags.schakel"],
         },
     },
 ]
