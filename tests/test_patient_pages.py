@@ -169,12 +169,12 @@ class PrivacyOfficerTests(PatientTestCase):
         self.client.logout()
         self.login(self.privacy_officer)
         report = self.client.get(reverse("patients:access_report", args=[self.patient.pk]))
-        self.assertContains(report, "gp@test.nl")
+        self.assertContains(report, "<td>Anna</td><td>huisarts, Huisartsenpraktijk Testdorp")
         self.assertContains(report, "Wie heeft mijn gegevens ingezien")
         empty = self.client.get(
             reverse("patients:access_report", args=[self.patient.pk]), {"date_to": "2000-01-01"}
         )
-        self.assertNotContains(empty, "gp@test.nl")
+        self.assertNotContains(empty, "Huisartsenpraktijk Testdorp")
         self.assertTrue(AccessLogEntry.objects.filter(event=AccessEvent.EXPORT).exists())
 
     def test_the_privacy_officer_reviews_emergency_accesses(self):
@@ -243,3 +243,22 @@ class PatientListQueryCountTests(PatientTestCase):
         # The pager keeps the search: page 2 of the search "Test".
         page = self.client.get(reverse("patients:list") + "?q=Test")
         self.assertContains(page, "?q=Test&amp;pagina=2")
+
+
+class PrivacyOfficerListsTests(PatientTestCase):
+    def test_the_access_log_names_patients_and_people_and_logs_the_names_shown(self):
+        self.login(self.gp)
+        self.client.get(reverse("patients:detail", args=[self.patient.pk]))
+        self.login(self.privacy_officer)
+        before = AccessLogEntry.objects.count()
+        page = self.client.get(reverse("patients:access_log"))
+        self.assertContains(page, "Jansen, Piet")
+        self.assertContains(page, "Anna")  # the GP by name, not only by e-mail
+        self.assertTrue(
+            AccessLogEntry.objects.filter(
+                sequence__gt=before, user=self.privacy_officer, patient_id=self.patient.pk
+            ).exists()
+        )
+        report = self.client.get(reverse("patients:access_report", args=[self.patient.pk]))
+        self.assertContains(report, "data-print")
+        self.assertContains(report, "Anna")

@@ -20,12 +20,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from schakel.accounts.middleware import SecondFactorRequired
 from schakel.accounts.models import User
-from schakel.audit.actions import do_record_access
+from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import (
     AccessEvent,
     AccessLogEntry,
     AccessLogQuerySet,
     ChangeLogEntry,
+    Grounds,
     Outcome,
 )
 from schakel.directory.access import active_roles, has_function
@@ -80,6 +81,19 @@ def access_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(user_identifier__iexact=form.cleaned_data["user"])
         entries = _within(entries, form)
     page = Paginator(entries, 100).get_page(request.GET.get("pagina"))
+    # Patients by name (the privacy officer reads the log to answer patients), each logged.
+    named = Patient.objects.in_bulk({e.patient_id for e in page if e.patient_id})
+    for entry in page:
+        patient_name = named[entry.patient_id].sorted_name if entry.patient_id in named else ""
+        entry.patient_name = patient_name  # type: ignore[attr-defined]
+    if named:
+        do_record_accesses(
+            event=AccessEvent.READ,
+            user=officer,
+            request=request,
+            object_type="AccessLog",
+            patients=[(pk, Grounds.NONE, str(Function.PRIVACY_OFFICER.label), "") for pk in named],
+        )
     do_record_access(
         event=AccessEvent.SEARCH,
         outcome=Outcome.SUCCESS,
@@ -100,7 +114,11 @@ def patient_report(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _privacy_officer(request)
     patient = get_object_or_404(Patient, pk=pk)
     form = PeriodForm(request.GET or None)
-    entries = AccessLogEntry.objects.filter(patient_id=patient.pk).order_by("sequence")
+    entries = (
+        AccessLogEntry.objects.filter(patient_id=patient.pk)
+        .select_related("user")
+        .order_by("sequence")
+    )
     if form.is_valid():
         entries = _within(entries, form)
     do_record_access(
