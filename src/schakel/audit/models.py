@@ -66,17 +66,36 @@ class Grounds(models.TextChoices):
     EMERGENCY = "emergency", _("emergency access")
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
-    """Refuses the bulk paths that would change or remove entries."""
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses the bulk paths that would change or remove entries of a log."""
 
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be changed.")
+        raise AppendOnlyError("Log entries cannot be changed.")
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be removed.")
+        raise AppendOnlyError("Log entries cannot be removed.")
 
 
-class AccessLogEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """An entry of a log: written once, never changed or removed."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Log entries cannot be removed.")
+
+
+# The access log's queryset (its name is used by the privacy pages' type hints).
+AccessLogQuerySet = AppendOnlyQuerySet
+
+
+class AccessLogEntry(AppendOnlyModel):
     """One event on (patient) data or on an account, as NEN 7513 asks.
 
     Snapshots (user identifier, role, organisation) are stored as text so that the entry still
@@ -124,7 +143,7 @@ class AccessLogEntry(models.Model):
         _("hash scheme"), max_length=12, default=HMAC_SCHEME, editable=False
     )
 
-    objects: ClassVar[AccessLogQuerySet] = AccessLogQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("access-log entry")
@@ -134,14 +153,6 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Access-log entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Access-log entries cannot be removed.")
 
     def hashed_content(self) -> dict[str, Any]:
         """The fields the hash covers, as plain JSON values."""
@@ -179,17 +190,7 @@ class ChangeAction(models.TextChoices):
     DELETE = "delete", _("removed")
 
 
-class ChangeLogQuerySet(models.QuerySet["ChangeLogEntry"]):
-    """Refuses the bulk paths that would change or remove entries."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Change-log entries cannot be changed.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Change-log entries cannot be removed.")
-
-
-class ChangeLogEntry(models.Model):
+class ChangeLogEntry(AppendOnlyModel):
     """A write on data that is not a patient's (directory entries, MDO series, thresholds,
     roles): who changed what, when, the old and the new values. Append-only.
 
@@ -215,7 +216,7 @@ class ChangeLogEntry(models.Model):
     changes = models.JSONField(_("changes (old, new)"), default=dict, blank=True)
     flag = models.CharField(_("to review"), max_length=40, blank=True, db_index=True)
 
-    objects: ClassVar[ChangeLogQuerySet] = ChangeLogQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("change-log entry")

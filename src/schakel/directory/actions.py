@@ -19,7 +19,6 @@ from schakel.directory.models import (
     ContactPoint,
     ContactReport,
     Function,
-    Organization,
     OrganizationKind,
     Practitioner,
     PractitionerRole,
@@ -166,6 +165,3 @@ def do_delete_directory_entry(entry: models.Model, *, actor: Actor) -> None:
     before = snapshot(entry)
     log_change(actor, entry, ChangeAction.DELETE, differences(before, {}))
     entry.delete()
-
-
-__all__ = ["Organization"]

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
 
 from schakel.core.today import TodaySection, register_today_section
 from schakel.directory.access import active_roles, cares_for_patients
@@ -86,6 +85,3 @@ def register() -> None:
     register_today_section(TodaySection("team_tasks", 20, lambda r: _tasks_section(r, team=True)))
     register_today_section(TodaySection("signals", 30, _signals_section))
     register_today_section(TodaySection("notifications", 90, _notifications_section))
-
-
-__all__ = ["_", "register"]

@@ -49,12 +49,7 @@ from schakel.work.forms import (
     end_of_working_day,
 )
 from schakel.work.models import Notification, Signal, Task, TaskStatus
-from schakel.work.registry import (
-    notification_kind,
-    owner_option_providers,
-    registry,
-    signal_rule,
-)
+from schakel.work.registry import owner_option_providers, registry, signal_rule
 
 PAGE_SIZE = 50
 
@@ -454,6 +449,3 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 def unread_count(request: HttpRequest) -> int:
     return Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
-
-
-__all__ = ["notification_kind"]
