@@ -205,3 +205,33 @@ class DebugNotFoundTests(SchakelTestCase):
             reload(schakel.urls)
             clear_url_caches()
         self.assertContains(page, "Deze pagina bestaat niet", status_code=404)
+
+
+class AccountChangesTests(ManagementTestCase):
+    def test_making_someone_staff_is_in_the_change_log(self):
+        from django.contrib.auth.models import Permission as P
+
+        self.coordinator.is_superuser = True  # an administrator
+        self.coordinator.save()
+        self.coordinator.user_permissions.set(P.objects.filter(content_type__app_label="accounts"))
+        self.login(self.coordinator)
+        url = reverse("admin:accounts_user_change", args=[self.other_gp.pk])
+        self.client.post(
+            url,
+            {
+                "email": self.other_gp.email,
+                "display_name": "Gijs",
+                "language": "nl",
+                "is_active": "on",
+                "is_staff": "on",
+                "last_login_0": "",
+                "last_login_1": "",
+                "date_joined_0": "2026-01-01",
+                "date_joined_1": "10:00:00",
+            },
+        )
+        self.other_gp.refresh_from_db()
+        self.assertTrue(self.other_gp.is_staff)
+        entry = ChangeLogEntry.objects.get(object_type="accounts.user")
+        self.assertEqual(entry.changes["is_staff"], [False, True])
+        self.assertEqual(entry.user, self.coordinator)
