@@ -148,7 +148,9 @@ class AgendaTests(MdoTestCase):
             Notification.objects.filter(recipient=self.gp, kind="mdo_withdrawn").exists()
         )
         item = self.add()
-        actions.do_cancel_meeting(self.meeting, actor=self.actor(self.mdo_coordinator))
+        actions.do_cancel_meeting(
+            self.meeting, reason="Geen voorzitter", actor=self.actor(self.mdo_coordinator)
+        )
         self.assertEqual(self.meeting.status, MeetingStatus.CANCELLED)
         self.assertEqual(request_of(item).status, TaskStatus.CANCELLED)
 
@@ -538,7 +540,7 @@ class MdoSignalTests(MdoTestCase):
         later = at(date(2026, 12, 10), 12)
         self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(later))
         self.add(meeting)
-        actions.do_cancel_meeting(meeting, actor=self.actor(self.specialist))
+        actions.do_cancel_meeting(meeting, reason="Feestdag", actor=self.actor(self.specialist))
         self.assertNotIn(MdoRule.ADVICE_NOT_SENT, self.open_rules(later))
 
     def test_advice_not_acknowledged_within_five_working_days(self):
@@ -779,3 +781,37 @@ class GpMeetingsPageTests(MdoTestCase):
         self.login(self.other_gp)
         other = self.client.get(reverse("mdo:meetings"))
         self.assertNotContains(other, "MDO van vorige maand")
+
+
+class CancelAndUndoTests(MdoTestCase):
+    def test_cancelling_asks_a_reason_and_confirmation_and_can_be_undone_before_the_time(self):
+        item = self.add()
+        self.login(self.mdo_coordinator)
+        url = reverse("mdo:cancel", args=[self.meeting.pk])
+        refused = self.client.post(url, {"reason": "Geen voorzitter"}, follow=True)
+        self.assertContains(refused, "Bevestig dat het MDO wordt geannuleerd")
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.status, MeetingStatus.SCHEDULED)
+        self.client.post(url, {"reason": "Geen voorzitter", "confirm": "on"})
+        self.meeting.refresh_from_db()
+        self.assertEqual(
+            (self.meeting.status, self.meeting.cancel_reason),
+            (MeetingStatus.CANCELLED, "Geen voorzitter"),
+        )
+        self.assertEqual(request_of(item).status, TaskStatus.CANCELLED)
+        page = self.client.get(self.meeting.get_absolute_url())
+        self.assertContains(page, "Geen voorzitter")
+        self.client.post(reverse("mdo:restore", args=[self.meeting.pk]))
+        self.meeting.refresh_from_db()
+        self.assertEqual(self.meeting.status, MeetingStatus.SCHEDULED)
+        item.refresh_from_db()
+        assert item.input_request is not None
+        self.assertEqual(item.input_request.status, TaskStatus.REQUESTED)  # the GP asked again
+
+    def test_a_meeting_whose_time_has_passed_cannot_be_restored(self):
+        actions.do_cancel_meeting(self.meeting, reason="x", actor=self.actor(self.mdo_coordinator))
+        past = timezone.now() - timedelta(hours=1)
+        MdoMeeting.objects.filter(pk=self.meeting.pk).update(starts_at=past, ends_at=past)
+        self.meeting.refresh_from_db()
+        with self.assertRaises(actions.RestoreError):
+            actions.do_restore_meeting(self.meeting, actor=self.actor(self.mdo_coordinator))

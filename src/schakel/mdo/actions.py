@@ -156,6 +156,25 @@ def _input_owner(pathway: CarePathway) -> dict[str, Any]:
     return {"owner_team": practice}
 
 
+def _ask_for_input(item: AgendaItem, actor: Actor) -> None:
+    """The GP (or the practice's POH team) is asked for input before the deadline."""
+    meeting, pathway = item.meeting, item.pathway
+    owner = _input_owner(pathway)
+    if owner.get("owner_role") or owner.get("owner_team"):
+        item.input_request = do_create_task(
+            pathway,
+            kind="mdo.gp_input",
+            title=f"MDO-inbreng voor {timezone.localtime(meeting.starts_at):%d-%m %H:%M}",
+            description=item.question,
+            due_at=input_deadline(meeting),
+            actor=actor,
+            escalation_role=meeting.coordinator,
+            focus=("AgendaItem", item.pk),
+            **owner,
+        )
+        item.save(update_fields=["input_request", "updated_at"])
+
+
 @transaction.atomic
 def do_add_to_agenda(
     meeting: MdoMeeting,
@@ -182,20 +201,7 @@ def do_add_to_agenda(
     for role in (meeting.chair, meeting.coordinator):
         if role is not None:
             do_start_care_relation(pathway.patient, role, kind=RelationKind.MDO, actor=actor)
-    owner = _input_owner(pathway)
-    if owner.get("owner_role") or owner.get("owner_team"):
-        item.input_request = do_create_task(
-            pathway,
-            kind="mdo.gp_input",
-            title=f"MDO-inbreng voor {timezone.localtime(meeting.starts_at):%d-%m %H:%M}",
-            description=question,
-            due_at=input_deadline(meeting),
-            actor=actor,
-            escalation_role=meeting.coordinator,
-            focus=("AgendaItem", item.pk),
-            **owner,
-        )
-        item.save(update_fields=["input_request", "updated_at"])
+    _ask_for_input(item, actor)
     invite_before_meeting(pathway.pk, f"agenda:{item.pk}", meeting.starts_at)
     when = timezone.localtime(meeting.starts_at)
     do_record_event(
@@ -258,15 +264,43 @@ def do_move_meeting(
 
 
 @transaction.atomic
-def do_cancel_meeting(meeting: MdoMeeting, *, actor: Actor) -> None:
-    """Cancel a meeting: its open input requests are withdrawn and the GPs told."""
+def do_cancel_meeting(meeting: MdoMeeting, *, reason: str, actor: Actor) -> None:
+    """Cancel a meeting, for a stated reason: its open input requests are withdrawn and the
+    GPs told. It can be undone until the meeting's time (``do_restore_meeting``)."""
+    before = snapshot(meeting)
     meeting.status = MeetingStatus.CANCELLED
-    meeting.save(update_fields=["status", "updated_at"])
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    log_change(actor, meeting, ChangeAction.UPDATE, differences(before, snapshot(meeting)))
     for item in meeting.items.filter(removed_at__isnull=True).select_related(
         "input_request__patient", "pathway__patient"
     ):
         _close_request(item, actor, TaskStatus.CANCELLED)
         publish(MdoRequestWithdrawn(item, actor))
+
+
+class RestoreError(ValueError):
+    """A meeting can be restored only while cancelled and before its time."""
+
+
+@transaction.atomic
+def do_restore_meeting(meeting: MdoMeeting, *, actor: Actor) -> int:
+    """Undo a cancellation before the meeting's time: it is on again, and the GPs of the cases
+    still on its agenda are asked for their input anew. Returns the number asked."""
+    if meeting.status != MeetingStatus.CANCELLED or meeting.starts_at <= timezone.now():
+        raise RestoreError("only a cancelled meeting that has not begun can be restored")
+    before = snapshot(meeting)
+    meeting.status = MeetingStatus.SCHEDULED
+    meeting.cancel_reason = ""
+    meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    log_change(actor, meeting, ChangeAction.UPDATE, differences(before, snapshot(meeting)))
+    asked = 0
+    for item in meeting.items.filter(removed_at__isnull=True, outcome__isnull=True).select_related(
+        "pathway__patient__gp_practice", "pathway__general_practitioner", "meeting__coordinator"
+    ):
+        _ask_for_input(item, actor)
+        asked += 1
+    return asked
 
 
 class InputClosedError(Exception):

@@ -200,6 +200,20 @@ class SeriesForm(forms.ModelForm):
         return cleaned
 
 
+class CancelForm(forms.Form):
+    """Cancelling an MDO tells every GP with a case on it: say why, and confirm."""
+
+    reason = forms.CharField(
+        label=_("Why is the meeting cancelled?"),
+        max_length=300,
+        error_messages={"required": _("Say why the meeting is cancelled.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this meeting and withdraw the GPs' input requests"),
+        error_messages={"required": _("Confirm that the meeting is cancelled.")},
+    )
+
+
 class OutcomeChoiceForm(forms.Form):
     """Which advice the GP acknowledges: an id, parsed before it reaches a query."""
 

@@ -126,6 +126,7 @@ class MdoMeeting(TimestampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
+    cancel_reason = models.CharField(_("why cancelled"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("MDO meeting")

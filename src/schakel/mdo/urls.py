@@ -13,6 +13,7 @@ urlpatterns = [
     path("mdo/<id:pk>/agenda/", views.add_to_agenda, name="add_to_agenda"),
     path("mdo/<id:pk>/verplaatsen/", views.move_meeting, name="move"),
     path("mdo/<id:pk>/annuleren/", views.cancel_meeting, name="cancel"),
+    path("mdo/<id:pk>/herstellen/", views.restore_meeting, name="restore"),
     path("mdo/agendapunt/<id:pk>/verwijderen/", views.remove_from_agenda, name="remove_item"),
     path("mdo/<id:pk>/agenda.ics", views.meeting_calendar_file, name="meeting_ics"),
     path("mdo/kalender/", views.calendar_settings, name="calendar_settings"),

@@ -37,6 +37,7 @@ from schakel.mdo.access import (
 from schakel.mdo.calendar import do_reset_calendar_feed, feed_ics, meeting_ics
 from schakel.mdo.forms import (
     AgendaForm,
+    CancelForm,
     GpInputForm,
     MoveForm,
     OutcomeChoiceForm,
@@ -150,6 +151,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add": bool(manager or active_roles(request.user)),
         "search": search,
         "found": found,
+        "cancel_form": CancelForm(),
+        "now": timezone.now(),
         "move_form": MoveForm(
             initial={
                 "date": timezone.localdate(meeting.starts_at),
@@ -224,8 +227,38 @@ def move_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, manage=True).meeting
-    actions.do_cancel_meeting(meeting, actor=_actor(request))
-    messages.success(request, _("Meeting cancelled; open input requests are withdrawn."))
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise Http404
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(meeting)
+    actions.do_cancel_meeting(meeting, reason=form.cleaned_data["reason"], actor=_actor(request))
+    messages.success(
+        request,
+        _(
+            "Meeting cancelled; open input requests are withdrawn. You can undo this until the "
+            "meeting's time."
+        ),
+    )
+    return redirect(meeting)
+
+
+@require_POST
+@login_required
+def restore_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a cancellation before the meeting's time."""
+    meeting = get_meeting_for_user(request.user, pk, manage=True).meeting
+    try:
+        asked = actions.do_restore_meeting(meeting, actor=_actor(request))
+    except actions.RestoreError:
+        messages.error(request, _("This meeting can no longer be restored."))
+    else:
+        messages.success(
+            request, _("The meeting is on again; %(n)d GPs are asked for input.") % {"n": asked}
+        )
     return redirect(meeting)
 
 
