@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schakel.accounts.middleware import two_factor_exempt
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
+from schakel.core.messages import form_errors_as_messages
 from schakel.directory.access import acting_role, active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import MEDICAL_SPECIALISTS, Organization, PractitionerRole
@@ -231,9 +232,7 @@ def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = CancelForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_as_messages(request, form)
         return redirect(meeting)
     actions.do_cancel_meeting(meeting, reason=form.cleaned_data["reason"], actor=_actor(request))
     messages.success(

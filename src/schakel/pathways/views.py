@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.audit.models import AccessEvent
+from schakel.core.messages import form_errors_as_messages
 from schakel.pathways import actions
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
 from schakel.pathways.forms import (
@@ -177,12 +178,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pathways/detail.html", context)
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-
-
 @require_POST
 @login_required
 def add_event(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,7 +198,7 @@ def add_event(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Added to the timeline."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
     return redirect(access.pathway)
 
 
@@ -228,7 +223,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Task created."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
     return redirect(access.pathway)
 
 
@@ -248,7 +243,7 @@ def change_phase(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Phase changed."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
     return redirect(access.pathway)
 
 
@@ -267,5 +262,5 @@ def add_team_member(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Added to the care team."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
     return redirect(access.pathway)

@@ -29,6 +29,7 @@ from schakel.audit.models import (
     Grounds,
     Outcome,
 )
+from schakel.core.messages import form_errors_as_messages
 from schakel.directory.access import active_roles, has_function
 from schakel.directory.actions import PATIENT_ACCESS_GRANT
 from schakel.directory.actor import Actor
@@ -165,9 +166,7 @@ def review_emergency(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Review recorded."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_as_messages(request, form)
     return redirect("patients:emergency_review")
 
 

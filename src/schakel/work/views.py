@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from schakel.audit.models import AccessEvent
+from schakel.core.messages import form_errors_as_messages
 from schakel.core.redirects import safe_next
 from schakel.core.today import render_sections
 from schakel.core.workdays import working_days_after
@@ -166,12 +167,6 @@ def _task_write(request: HttpRequest, pk: int) -> tuple[Task, Actor]:
     return access.task, require_write(access)
 
 
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-
-
 @require_POST
 @login_required
 def task_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,8 +174,8 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     target = safe_next(request, task.get_absolute_url())
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(f"/taken/{task.pk}/")
+        form_errors_as_messages(request, form)
+        return redirect(task)
     try:
         actions.do_transition_task(
             task,
@@ -213,8 +208,8 @@ def task_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("Task handed over to %(owner)s.") % {"owner": task.owner_label}
             )
     else:
-        _form_errors(request, form)
-    return redirect(f"/taken/{task.pk}/")
+        form_errors_as_messages(request, form)
+    return redirect(task)
 
 
 @require_POST
@@ -235,8 +230,8 @@ def task_postpone(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("New deadline set."))
     else:
-        _form_errors(request, form)
-    return redirect(f"/taken/{task.pk}/")
+        form_errors_as_messages(request, form)
+    return redirect(task)
 
 
 @require_POST
@@ -248,8 +243,8 @@ def task_comment(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_comment_on_task(task, text=form.cleaned_data["text"], actor=actor)
         messages.success(request, _("Comment added."))
     else:
-        _form_errors(request, form)
-    return redirect(f"/taken/{task.pk}/")
+        form_errors_as_messages(request, form)
+    return redirect(task)
 
 
 # --- Signals ---------------------------------------------------------------------------------
@@ -325,7 +320,7 @@ def take_signal(request: HttpRequest, pk: int) -> HttpResponse:
     signal, actor = _signal_for(request, pk)
     form = TakeSignalForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
         return redirect("work:signals")
     rule = signal_rule(signal.rule)
     task = actions.do_take_signal(
@@ -352,7 +347,7 @@ def snooze_signal(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Signal snoozed."))
     else:
-        _form_errors(request, form)
+        form_errors_as_messages(request, form)
     return redirect("work:signals")
 
 
