@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from schakel.proms.schedules import (
     on_pathway_event,
     send_due,
 )
-from schakel.proms.tokens import token_hash
+from schakel.proms.tokens import CODE_ALPHABET, code_hash, new_code, normalise_code
 from schakel.work.models import Task
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
@@ -63,6 +63,9 @@ def gfi_post(frail: bool) -> dict[str, str]:
 
 class ProMTestCase(PathwayTestCase):
     def invite(self, code: str = "gfi", **kwargs: Any) -> tuple[Invitation, str]:
+        return self.issue(code, **kwargs)[:2]
+
+    def issue(self, code: str = "gfi", **kwargs: Any) -> actions.IssuedLink:
         return actions.do_invite(
             self.pathway,
             version(code),
@@ -99,13 +102,64 @@ class InvitationTests(ProMTestCase):
             {"instrument": Instrument.objects.get(code="gfi").pk, "channel": "letter"},
         )
         self.assertContains(response, "<svg")
-        match = re.search(r"http://testserver/v/([\w-]+)/", response.content.decode())
+        match = re.search(r'data-testid="letter-code">([A-Z0-9-]+)<', response.content.decode())
         assert match is not None
-        # What is stored is the hash of the printed link, never the link itself.
-        self.assertEqual(Invitation.objects.get().token_hash, token_hash(match.group(1)))
-        self.assertNotIn(match.group(1), json.dumps(list(Invitation.objects.values()), default=str))
+        code = normalise_code(match.group(1))
+        assert code is not None
+        # What is stored is the keyed hash of the printed code, never the code itself; the QR
+        # code holds the same code's link (/v/<code>/).
+        self.assertEqual(Invitation.objects.get().code_hash, code_hash(code))
+        self.assertNotIn(code, json.dumps(list(Invitation.objects.values()), default=str))
         self.client.logout()
-        self.assertContains(self.client.get(self.link(match.group(1))), "Boodschappen doen")
+        self.assertContains(self.client.get(self.link(code)), "Boodschappen doen")
+
+    def test_the_letter_has_a_short_code_the_practice_and_a_print_button(self):
+        self.login(self.case_manager)
+        response = self.client.post(
+            reverse("proms:invite", args=[self.pathway.pk]),
+            {"instrument": Instrument.objects.get(code="gfi").pk, "channel": "letter"},
+        )
+        page = response.content.decode()
+        match = re.search(r'data-testid="letter-code">([A-Z0-9-]+)<', page)
+        assert match is not None
+        code = match.group(1)
+        self.assertRegex(
+            code, rf"^[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}-[{CODE_ALPHABET}]{{4}}$"
+        )
+        self.assertIn("http://testserver/code/", page)
+        organisation = self.case_manager.practitioner.roles.get().organization
+        self.assertIn(organisation.name, page)
+        self.assertIn("data-print", page)
+        stored = json.dumps(list(Invitation.objects.values()), default=str)
+        self.assertNotIn(code.replace("-", ""), stored)
+        # Typed at the short page, in lower case with spaces, it leads to the questionnaire.
+        self.client.logout()
+        typed = code.lower().replace("-", " ")
+        entered = self.client.post(reverse("proms:code"), {"code": typed}, follow=True)
+        self.assertContains(entered, "Boodschappen doen")
+        self.client.post(entered.wsgi_request.path, gfi_post(frail=False))
+        self.assertTrue(Response.objects.get().by_patient)
+        # Once filled in, the code works no more.
+        again = self.client.post(reverse("proms:code"), {"code": code})
+        self.assertContains(again, "Deze code werkt niet (meer)")
+
+    @override_settings(SCHAKEL_PROM_LINK_ATTEMPTS=2)
+    def test_a_wrong_code_says_so_and_guessing_is_rate_limited(self):
+        shape = self.client.post(reverse("proms:code"), {"code": "HK7P-3MXA"})
+        self.assertContains(shape, "Een code heeft 12 letters en cijfers")
+        for _attempt in range(2):
+            wrong = self.client.post(reverse("proms:code"), {"code": "HK7P-3MXA-CQ9T"})
+            self.assertContains(wrong, "Deze code werkt niet (meer)")
+        self.assertEqual(
+            self.client.post(reverse("proms:code"), {"code": "HK7P-3MXA-CQ9T"}).status_code, 429
+        )
+
+    def test_codes_have_no_look_alike_characters(self):
+        for _n in range(200):
+            code = new_code()
+            self.assertFalse(set(code) & set("0O1IL5S8B2ZUV"), code)
+            self.assertEqual(normalise_code(f" {code.lower()} "), code.replace("-", ""))
+        self.assertIsNone(normalise_code("HK7P-3MXA-CQ90"))  # a zero is never in a code
 
     def test_email_is_required_for_an_email_invitation(self):
         self.login(self.case_manager)
@@ -156,6 +210,26 @@ class PatientLinkTests(ProMTestCase):
         response = self.client.post(self.link(token), data)
         self.assertContains(response, "Beantwoord deze vraag alstublieft.")
         self.assertContains(response, 'aria-describedby="id_v2_error"')
+        self.assertFalse(Response.objects.exists())
+
+    def test_a_missing_answer_is_named_in_the_summary_and_sits_above_its_choices(self):
+        _, token = self.invite()
+        data = gfi_post(frail=False)
+        del data["v2"]
+        page = self.client.post(self.link(token), data).content.decode()
+        # The summary names the question and links to its first choice...
+        summary = page[page.index('data-testid="error-summary"') :]
+        self.assertRegex(summary, r'<a href="#id_v2_0">[^<]*[A-Za-z][^<]*</a>')
+        # ...and the message stands between the question and its choices, the question marked.
+        message = page.index('id="id_v2_error"')
+        self.assertLess(page.index("<legend>", message - 400), message)
+        self.assertLess(message, page.index('id="id_v2_0"'))
+        self.assertIn("field--error", page[message - 600 : message])
+
+    def test_an_out_of_range_number_names_both_ends(self):
+        _, token = self.invite()
+        response = self.client.post(self.link(token), gfi_post(frail=False) | {"v4": "11"})
+        self.assertContains(response, "Vul een getal tussen 0 en 10 in.")
         self.assertFalse(Response.objects.exists())
 
     def test_expired_and_wrong_links_get_the_same_answer(self):
@@ -228,7 +302,7 @@ class ProfessionalTests(ProMTestCase):
         response = self.client.post(
             reverse("proms:enter", args=[self.pathway.pk, "g8"]), answers, follow=True
         )
-        self.assertContains(response, "12.5 – afwijkend")
+        self.assertContains(response, "12,5 – afwijkend")
         saved = Response.objects.get()
         self.assertEqual(saved.entered_by, self.gp)
         self.assertTrue(Score.objects.get().flagged)  # G8 ≤ 14
@@ -237,7 +311,7 @@ class ProfessionalTests(ProMTestCase):
         self.assertContains(page, "trend__threshold")
         self.assertContains(page, "Scores van de G8 in de tijd")  # the table beside the chart
         detail = self.client.get(self.pathway.get_absolute_url())
-        self.assertContains(detail, "12.5 – afwijkend")
+        self.assertContains(detail, "12,5 – afwijkend")
 
     def test_the_response_exports_as_a_valid_questionnaire_response(self):
         response = actions.do_submit_by_professional(
@@ -534,3 +608,50 @@ class DoubleSubmitTests(ProMTestCase):
             {"instrument": Instrument.objects.get(code="ecog").pk, "channel": "letter"},
         )
         self.assertFalse(Invitation.objects.exists())
+
+
+class DutchNumbersTests(ProMTestCase):
+    """Issue 10, point 6: decimals with a comma (also on a chart's axis), scoring rules by
+    their source, schedule moments in words."""
+
+    def test_a_chart_axis_and_a_score_use_the_decimal_comma(self):
+        from django.utils import translation
+
+        from schakel.proms.charts import Series, trend_svg
+        from schakel.proms.texts import number
+
+        moments = [timezone.now() - timedelta(days=d) for d in (30, 0)]
+        with translation.override("nl"):
+            chart = trend_svg(
+                "G8",
+                [Series("G8", list(zip(moments, (12.5, 14.0), strict=True)))],
+                minimum=0,
+                maximum=17,
+            )
+            self.assertIn(">8,5<", chart)  # the middle tick of 0..17
+            self.assertNotIn("8.5", chart)
+            self.assertEqual(number("12.50"), "12,5")
+            self.assertEqual(number("100.000"), "100")
+        with translation.override("en"):
+            self.assertEqual(number("12.50"), "12.5")
+
+    def test_the_scoring_rule_is_named_by_its_source(self):
+        _, token = self.invite()
+        self.client.post(self.link(token), gfi_post(frail=True))
+        self.login(self.case_manager)
+        page = self.client.get(reverse("proms:pathway", args=[self.pathway.pk]))
+        self.assertContains(page, "GFI, Steverink e.a. (2001)")
+        self.assertNotContains(page, "gfi-steverink-2001")
+
+    def test_a_regular_moment_reads_as_words(self):
+        from schakel.proms.models import MomentKind, ScheduleMoment
+
+        moment = ScheduleMoment(
+            instrument=Instrument.objects.get(code="gfi"),
+            kind=MomentKind.PERIODIC,
+            phase="aftercare",
+            interval_days=91,
+        )
+        self.assertEqual(moment.when, "elke 91 dagen in de fase nazorg")
+        moment.interval_days = 1
+        self.assertEqual(moment.when, "elke dag in de fase nazorg")

@@ -55,13 +55,13 @@ def build_demo_proms() -> int:
     # the cut-off (4): the last one made a task. Each is on the timeline when it was given.
     for months_ago, points in ((9, 2), (6, 3), (3, 3), (0, 5)):
         given = now - timedelta(days=30 * months_ago, hours=2)
-        invitation, _token = actions.do_invite(
+        invitation = actions.do_invite(
             first,
             gfi,
             actor=gp_actor,
             channel=Channel.LETTER,
             expires_at=given + timedelta(days=14),
-        )
+        ).invitation
         Invitation.objects.filter(pk=invitation.pk).update(created_at=given - timedelta(days=3))
         actions.do_submit_by_patient(invitation, _gfi(points), submitted_at=given)
     # The G8 at the consult, just past its cut-off (14).

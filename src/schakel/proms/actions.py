@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -45,11 +45,19 @@ from schakel.proms.models import (
 from schakel.proms.scoring import SCORERS, Answers
 from schakel.proms.scoring.licensed import LINK_IDS
 from schakel.proms.texts import flag_reason, score_summary
-from schakel.proms.tokens import new_token, token_hash
+from schakel.proms.tokens import code_hash, new_code, new_token, normalise_code, token_hash
 from schakel.work.actions import do_create_task
 
 # How long a flagged score's task may take.
 TASK_WORKING_DAYS = 3
+
+
+class IssuedLink(NamedTuple):
+    """A new invitation with its secrets, which exist only here (the database keeps hashes)."""
+
+    invitation: Invitation
+    token: str
+    code: str  # the letter's short code, "" for an e-mail
 
 
 @dataclass(frozen=True)
@@ -125,14 +133,17 @@ def do_invite(
     follows: PathwaySchedule | None = None,
     moment: ScheduleMoment | None = None,
     occurrence: str = "",
-) -> tuple[Invitation, str]:
+) -> IssuedLink:
     """Make a personal link; e-mail it (no health data in the message) or return it for a
-    letter. Returns the invitation and the token: the only moment the token exists."""
+    letter, with a short code to type. Returns the invitation, the token and the code: the
+    only moment they exist (only their hashes are stored)."""
     token = new_token()
+    code = new_code() if channel == Channel.LETTER else ""
     invitation = Invitation.objects.create(
         pathway=pathway,
         version=version,
         token_hash=token_hash(token),
+        code_hash=code_hash(normalise_code(code) or "") if code else "",
         expires_at=expires_at or timezone.now() + timedelta(days=settings.SCHAKEL_PROM_LINK_DAYS),
         channel=channel,
         email=email if channel == Channel.EMAIL else "",
@@ -152,7 +163,7 @@ def do_invite(
         object_type="Invitation",
         object_id=invitation.pk,
     )
-    return invitation, token
+    return IssuedLink(invitation, token, code)
 
 
 def patient_link(token: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from schakel.proms.models import (
     Cutoff,
@@ -47,7 +48,7 @@ CATALOGUE = [
         "WHO/ECOG-performancestatus",
         Licence.FREE,
         Respondent.PROFESSIONAL,
-        "Oken et al. 1982; public domain.",
+        gettext_noop("Oken et al. 1982; public domain."),
         True,
         (Direction.AT_LEAST, Decimal(2), "Schakel default: self-care only or less"),
     ),
@@ -56,7 +57,7 @@ CATALOGUE = [
         "Karnofsky Performance Status",
         Licence.FREE,
         Respondent.PROFESSIONAL,
-        "Karnofsky & Burchenal 1949; public domain.",
+        gettext_noop("Karnofsky & Burchenal 1949; public domain."),
         True,
     ),
     Entry(
@@ -64,7 +65,7 @@ CATALOGUE = [
         "(Dubbele) surprise question",
         Licence.FREE,
         Respondent.PROFESSIONAL,
-        "Lynn 2005; double surprise question: Weijers et al. 2018.",
+        gettext_noop("Lynn 2005; double surprise question: Weijers et al. 2018."),
         True,
     ),
     Entry(
@@ -72,7 +73,7 @@ CATALOGUE = [
         "G8",
         Licence.ATTRIBUTION,
         Respondent.PROFESSIONAL,
-        "Bellera et al., Ann Oncol 2012.",
+        gettext_noop("Bellera et al., Ann Oncol 2012."),
         True,
         (Direction.AT_MOST, Decimal(14), "Bellera et al. 2012"),
     ),
@@ -81,7 +82,7 @@ CATALOGUE = [
         "Groningen Frailty Indicator (GFI)",
         Licence.ATTRIBUTION,
         Respondent.PATIENT,
-        "Steverink et al. 2001.",
+        gettext_noop("Steverink et al. 2001."),
         True,
         (Direction.AT_LEAST, Decimal(4), "Steverink et al. 2001 (developers)"),
     ),
@@ -90,7 +91,7 @@ CATALOGUE = [
         "Tilburg Frailty Indicator (TFI)",
         Licence.ATTRIBUTION,
         Respondent.PATIENT,
-        "Gobbens et al. 2010.",
+        gettext_noop("Gobbens et al. 2010."),
         True,
         (Direction.AT_LEAST, Decimal(5), "Gobbens et al. 2010"),
     ),
@@ -99,28 +100,28 @@ CATALOGUE = [
         "PROMIS Global Health v1.2",
         Licence.LICENSED,
         Respondent.PATIENT,
-        "PROMIS Health Organization; Dutch-Flemish PROMIS National Center.",
+        gettext_noop("PROMIS Health Organization; Dutch-Flemish PROMIS National Center."),
     ),
     Entry(
         "eortc-qlq-c30",
         "EORTC QLQ-C30",
         Licence.LICENSED,
         Respondent.PATIENT,
-        "EORTC Quality of Life Group.",
+        gettext_noop("EORTC Quality of Life Group."),
     ),
     Entry(
         "eq-5d-5l",
         "EQ-5D-5L",
         Licence.LICENSED,
         Respondent.PATIENT,
-        "EuroQol Group; Dutch value set: Versteegh et al. 2016.",
+        gettext_noop("EuroQol Group; Dutch value set: Versteegh et al. 2016."),
     ),
     Entry(
         "lastmeter",
         "Lastmeter",
         Licence.LICENSED,
         Respondent.PATIENT,
-        "Dutch Distress Thermometer (after NCCN).",
+        gettext_noop("Dutch Distress Thermometer (after NCCN)."),
         False,
         (Direction.AT_LEAST, Decimal(5), "Dutch practice (NCCN uses 4)"),
     ),

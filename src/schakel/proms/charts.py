@@ -7,8 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from schakel.core.templatetags.schakel import datum_jaar
 
 WIDTH, HEIGHT = 560, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 28
@@ -58,12 +61,12 @@ def trend_svg(
     for tick in (low, (low + high) / 2, high):
         parts.append(
             f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">'
-            f"{tick:g}</text>"
+            f"{number_format(round(tick, 1) if tick % 1 else int(tick))}</text>"
         )
     parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="11">{first:%d-%m-%Y}</text>'
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" font-size="11">{escape(datum_jaar(first))}</text>'
         f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" font-size="11" text-anchor="end">'
-        f"{last:%d-%m-%Y}</text>"
+        f"{escape(datum_jaar(last))}</text>"
     )
     if threshold is not None:
         parts.append(

@@ -6,11 +6,29 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from schakel.core.widgets import DateInput
 from schakel.proms.definitions import Item
 from schakel.proms.models import Channel, Instrument, PromSchedule
+from schakel.proms.tokens import normalise_code
+
+
+def _range_messages(item: Item) -> dict[str, str]:
+    """One message for a number out of range that names both ends ("tussen 1 en 10"), instead
+    of Django's two half-messages."""
+    if item.minimum is None or item.maximum is None:
+        return {}
+
+    def shown(value: float) -> str:
+        return number_format(int(value) if float(value).is_integer() else value)
+
+    message = _("Enter a number between %(low)s and %(high)s.") % {
+        "low": shown(item.minimum),
+        "high": shown(item.maximum),
+    }
+    return {"min_value": message, "max_value": message}
 
 
 def _field_for(item: Item) -> forms.Field:
@@ -27,12 +45,14 @@ def _field_for(item: Item) -> forms.Field:
         return forms.IntegerField(
             min_value=int(item.minimum) if item.minimum is not None else None,
             max_value=int(item.maximum) if item.maximum is not None else None,
+            error_messages=_range_messages(item),
             **common,
         )
     if item.type == "decimal":
         return forms.DecimalField(
             min_value=Decimal(str(item.minimum)) if item.minimum is not None else None,
             max_value=Decimal(str(item.maximum)) if item.maximum is not None else None,
+            error_messages=_range_messages(item),
             **common,
         )
     if item.type == "date":
@@ -98,9 +118,43 @@ class QuestionnaireForm(forms.Form):
             found[item.link_id] = value
         return found
 
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(question, anchor, message) for each question with an error, in questionnaire order:
+        the summary at the top names each one and links to it."""
+        summary = []
+        for name in self.fields:
+            if name in self.errors:
+                bound = self[name]
+                subwidgets = bound.subwidgets
+                anchor = subwidgets[0].id_for_label if subwidgets else bound.id_for_label
+                message = " ".join(str(error) for error in self.errors[name])
+                summary.append((str(bound.label), anchor, message))
+        return summary
+
     def rows(self) -> list[tuple[str | None, Any]]:
         """(heading or None, bound field) in questionnaire order, for the template."""
         return [(self.headings.get(name), self[name]) for name in self.fields]
+
+
+class LetterCodeForm(forms.Form):
+    """The short code from a printed letter, typed by the patient."""
+
+    code = forms.CharField(
+        label=_("Code from your letter"),
+        max_length=40,
+        help_text=_("For example HK7P-3MXA-CQ9T. Capitals, spaces and dashes do not matter."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("A code has 12 letters and digits, like HK7P-3MXA-CQ9T."), code="invalid"
+            )
+        return code
 
 
 class InviteForm(forms.Form):

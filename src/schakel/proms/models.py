@@ -8,10 +8,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from schakel.core.models import TimestampedModel
 from schakel.directory.models import PractitionerRole
 from schakel.pathways.models import CarePathway, Phase
+from schakel.proms.scoring import rule_label
 from schakel.work.models import Task
 
 
@@ -155,6 +157,8 @@ class Invitation(TimestampedModel):
         related_name="+",
     )
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    # A printed letter also carries a short code to type at a short address; keyed hash only.
+    code_hash = models.CharField(_("letter code hash"), max_length=64, blank=True)
     expires_at = models.DateTimeField(_("valid until"))
     channel = models.CharField(_("sent"), max_length=8, choices=Channel.choices)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -201,7 +205,12 @@ class Invitation(TimestampedModel):
                 fields=["pathway", "moment", "occurrence"],
                 condition=models.Q(moment__isnull=False),
                 name="proms_one_invitation_per_occurrence",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"],
+                condition=~models.Q(code_hash=""),
+                name="proms_letter_code_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,6 +317,11 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.instrument.code}: {self.value}"
 
+    @property
+    def rule_label(self) -> str:
+        """The scoring rule as professionals know it (its source), not its stored code."""
+        return rule_label(self.rule_version)
+
 
 class LinkMiss(models.Model):
     """A request for a link that does not work, kept briefly to slow down guessing."""
@@ -327,7 +341,7 @@ class MomentKind(models.TextChoices):
     DIAGNOSIS = "diagnosis", _("at diagnosis")
     BEFORE_MDO = "before_mdo", _("before the MDO")
     TREATMENT_END = "treatment_end", _("at the end of treatment")
-    PERIODIC = "periodic", _("every N days in a phase")
+    PERIODIC = "periodic", _("regularly during a phase")
 
 
 class PromSchedule(models.Model):
@@ -361,9 +375,14 @@ class ScheduleMoment(models.Model):
         max_length=12,
         choices=Phase.choices,
         blank=True,
-        help_text=_("For 'every N days': in which phase."),
+        help_text=_("For a regular moment: during which phase."),
     )
-    interval_days = models.PositiveSmallIntegerField(_("every N days"), null=True, blank=True)
+    interval_days = models.PositiveSmallIntegerField(
+        _("interval in days"),
+        null=True,
+        blank=True,
+        help_text=_("For a regular moment: how many days between two questionnaires."),
+    )
 
     class Meta:
         verbose_name = _("schedule moment")
@@ -379,6 +398,18 @@ class ScheduleMoment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument.code} {self.get_kind_display()}"
+
+    @property
+    def when(self) -> str:
+        """When, in words: "at diagnosis", "every 90 days in the phase treatment"."""
+        if self.kind != MomentKind.PERIODIC or not self.interval_days:
+            return str(self.get_kind_display())
+        days = self.interval_days
+        every = ngettext("every day", "every %(n)d days", days) % {"n": days}
+        return _("%(every)s in the phase %(phase)s") % {
+            "every": every,
+            "phase": self.get_phase_display(),
+        }
 
 
 class PathwaySchedule(models.Model):

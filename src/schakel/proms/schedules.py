@@ -84,7 +84,7 @@ def _invite(
     version = moment.instrument.current
     if version is None:  # a licensed instrument not imported (yet): nothing to send
         return None
-    invitation, _token = do_invite(
+    invitation = do_invite(
         followed.pathway,
         version,
         actor=Actor(followed.started_by, followed.started_by_role),
@@ -94,7 +94,7 @@ def _invite(
         follows=followed,
         moment=moment,
         occurrence=occurrence,
-    )
+    ).invitation
     return invitation
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -24,11 +25,11 @@ FLAG_TEXTS = {
 
 
 def number(value: Decimal | str | None) -> str:
-    """12.5 → "12.5", 100.000 → "100" (no exponent, no trailing zeros)."""
+    """12.5 → "12,5" in Dutch, 100.000 → "100" (no exponent, no trailing zeros): the active
+    language's decimal separator, from Django's localisation."""
     if value is None:
         return "–"
-    normal = Decimal(value).normalize()
-    return f"{normal:f}"
+    return number_format(Decimal(f"{Decimal(value).normalize():f}"))
 
 
 def _subscale_line(score: Score) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     # The patient's personal link: short, for letters.
     path("v/<str:token>/", views.patient_form, name="patient_form"),
     path("v-klaar/", views.thanks, name="thanks"),
+    path("code/", views.enter_code, name="code"),
     path("vragenlijsten/", views.catalogue, name="catalogue"),
     path("vragenlijsten/<slug:code>/fhir/", views.questionnaire_fhir, name="questionnaire_fhir"),
     path("trajecten/<id:pk>/vragenlijsten/", views.pathway_questionnaires, name="pathway"),

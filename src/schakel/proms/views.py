@@ -22,7 +22,7 @@ from schakel.audit.actions import client_address
 from schakel.audit.models import AccessEvent
 from schakel.pathways.access import get_pathway_for_user
 from schakel.proms import actions, definitions, fhir, schedules
-from schakel.proms.forms import FollowScheduleForm, InviteForm, QuestionnaireForm
+from schakel.proms.forms import FollowScheduleForm, InviteForm, LetterCodeForm, QuestionnaireForm
 from schakel.proms.models import (
     Channel,
     Instrument,
@@ -34,7 +34,7 @@ from schakel.proms.models import (
 )
 from schakel.proms.overview import trends
 from schakel.proms.texts import score_summary
-from schakel.proms.tokens import token_hash
+from schakel.proms.tokens import code_hash, normalise_code, token_hash
 
 # --- The patient's personal link ------------------------------------------------------------
 
@@ -59,24 +59,55 @@ def _unavailable(request: HttpRequest, status: int = 404) -> HttpResponse:
     return _private(render(request, "proms/link_unavailable.html", status=status))
 
 
-def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
-    """A working link always works: other people's misses never block it (a 256-bit token
-    cannot be guessed). Only links that do not work count against the client."""
-    now = timezone.now()
-    invitation = (
+def _find_invitation(token_or_code: str) -> Invitation | None:
+    """The invitation of a link's token, or of a letter's short code (which can stand in the
+    link's place: ``/v/HK7P3MXACQ9T/``)."""
+    code = normalise_code(token_or_code)
+    lookup = {"code_hash": code_hash(code)} if code else {"token_hash": token_hash(token_or_code)}
+    return (
         Invitation.objects.select_related(
             "version__instrument", "created_by_role__organization", "pathway"
         )
-        .filter(token_hash=token_hash(token))
+        .filter(**lookup)
         .first()
     )
-    if invitation is not None and invitation.usable(now):
-        return invitation
+
+
+def _too_many_misses(request: HttpRequest) -> bool:
+    """Count a link or code that does not work against the client; True once it is over."""
+    now = timezone.now()
     client = _client(request)
     if actions.recent_link_misses(client, now) >= settings.SCHAKEL_PROM_LINK_ATTEMPTS:
-        return _unavailable(request, status=429)
+        return True
     actions.do_record_link_miss(client, now)
-    return _unavailable(request)
+    return False
+
+
+def _usable_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
+    """A working link always works: other people's misses never block it (a 256-bit token
+    cannot be guessed). Only links that do not work count against the client."""
+    invitation = _find_invitation(token)
+    if invitation is not None and invitation.usable():
+        return invitation
+    return _unavailable(request, status=429 if _too_many_misses(request) else 404)
+
+
+@two_factor_exempt
+@require_http_methods(["GET", "POST"])
+def enter_code(request: HttpRequest) -> HttpResponse:
+    """The short page a letter names: type the code, go to the questionnaire."""
+    form = LetterCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        invitation = _find_invitation(code)
+        if invitation is not None and invitation.usable():
+            return _private(redirect("proms:patient_form", token=code))
+        if _too_many_misses(request):
+            return _unavailable(request, status=429)
+        form.add_error(
+            "code", _("This code does not work (any more). Check it against your letter.")
+        )
+    return _private(render(request, "proms/code.html", {"form": form}))
 
 
 @two_factor_exempt
@@ -190,7 +221,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     def link_for(token: str) -> str:
         return request.build_absolute_uri(reverse("proms:patient_form", args=[token]))
 
-    invitation, token = actions.do_invite(
+    invitation, _token, code = actions.do_invite(
         access.pathway,
         version,
         actor=actor,
@@ -201,15 +232,17 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     if invitation.channel == Channel.EMAIL:
         messages.success(request, _("The invitation is sent by e-mail."))
         return redirect("proms:pathway", pk=pk)
-    # The letter is shown once: the link exists nowhere else (only its hash is stored).
-    url = link_for(token)
+    # The letter is shown once: its code exists nowhere else (only a keyed hash is stored).
+    # The QR code holds the code's own link, so the letter has one secret, not two.
+    url = link_for(code.replace("-", ""))
     qr = segno.make(url, error="m").svg_inline(scale=4, title=_("QR code of the link"))
     return render(
         request,
         "proms/letter.html",
         {
             "pathway": access.pathway,
-            "url": url,
+            "code": code,
+            "code_url": request.build_absolute_uri(reverse("proms:code")),
             "qr": qr,
             "title": definitions.title(version.definition),
             "organisation": actor.acting_role.organization,
