@@ -217,6 +217,31 @@ class GpInputTests(MdoTestCase):
         self.assertContains(agenda, "gewijzigd door de huisarts: versie 2")
         self.assertContains(agenda, "Geen reanimatie")  # the earlier version stays readable
 
+    def test_the_pathway_page_leads_the_gp_back_to_their_input_until_the_advice(self):
+        item = self.add()
+        self.login(self.gp)
+        self.client.post(
+            self.url(item), {"treatment_limits": "Geen reanimatie", "agendapunt": item.pk}
+        )
+        page = self.client.get(self.pathway.get_absolute_url())
+        self.assertContains(page, "Inbreng huisarts: versie 1")
+        self.assertContains(page, self.url(item))
+        self.login(self.specialist)  # the hospital reads the state, but gives no GP input
+        page = self.client.get(self.pathway.get_absolute_url())
+        self.assertContains(page, "Inbreng huisarts: versie 1")
+        self.assertNotContains(page, "Uw MDO-inbreng bekijken of aanpassen")
+        actions.do_record_outcome(
+            item,
+            actor=self.actor(self.specialist),
+            advice="Adjuvant",
+            intent="curative",
+            informs_patient="Internist",
+        )
+        self.login(self.gp)
+        page = self.client.get(self.pathway.get_absolute_url())
+        self.assertNotContains(page, "Uw MDO-inbreng bekijken of aanpassen")
+        self.assertContains(page, "Advies lezen")
+
     def test_after_the_advice_the_input_is_closed(self):
         item = self.add()
         actions.do_record_outcome(

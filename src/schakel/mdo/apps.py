@@ -44,3 +44,7 @@ class MdoConfig(AppConfig):
         from schakel.mdo.today import input_requests
 
         register_today_section(TodaySection("mdo_input", 15, input_requests))
+        from schakel.mdo.sections import mdo_section
+        from schakel.pathways.sections import register_section
+
+        register_section(mdo_section)
