@@ -6,17 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django_otp import devices_for_user
-
-
-class SecondFactorRequired(PermissionDenied):
-    """This page needs a login with two factors, even where the demo relaxes them."""
-
-    template_name = "accounts/second_factor_required.html"
 
 
 def two_factor_exempt(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 
 from schakel.audit.actions import do_record_access
 from schakel.audit.models import AccessEvent, AccessLogEntry, ChangeLogEntry, Outcome
+from schakel.core.exceptions import SecondFactorRequired
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -49,7 +50,14 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
             detail=detail,
         )
 
+    def _require_second_factor(self, request: HttpRequest) -> None:
+        """Someone who may read the log but logged in with one factor is told how to get in,
+        as on the privacy officer's own pages (not a bare refusal)."""
+        if not self.has_view_permission(request) and super().has_view_permission(request):
+            raise SecondFactorRequired
+
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        self._require_second_factor(request)
         if self.has_view_permission(request):
             self._log_read(request, "access log read in the management screens")
         return super().changelist_view(request, extra_context)
@@ -57,6 +65,7 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
+        self._require_second_factor(request)
         if self.has_view_permission(request):
             self._log_read(request, f"access-log entry {object_id} read in the management screens")
         return super().change_view(request, object_id, form_url, extra_context)

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from schakel.accounts.middleware import SecondFactorRequired
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import (
@@ -29,6 +28,7 @@ from schakel.audit.models import (
     Grounds,
     Outcome,
 )
+from schakel.core.exceptions import SecondFactorRequired
 from schakel.core.messages import form_errors_as_messages
 from schakel.directory.access import active_roles, has_function
 from schakel.directory.actions import PATIENT_ACCESS_GRANT
