@@ -1,3 +1,5 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schakel.directory.models import (
@@ -186,6 +188,34 @@ class WorklistTests(SchakelTestCase):
         self.assertContains(response, "Oud Gegeven")
         self.assertContains(response, "Nooit gecontroleerd")
         self.assertNotContains(response, "Anna de Vries, huisarts")  # verified recently
+
+    def test_the_worklist_pages_and_filters(self):
+        """Issue 10, point 11: a national directory does not fit on one page."""
+        for n in range(30):
+            make_person(
+                None,
+                self.hospital,
+                Function.SECRETARY,
+                "Veel",
+                f"Secretaresse{n:02d}",
+                last_verified_at=self.long_ago(),
+            )
+        self.login(self.coordinator)
+        url = reverse("directory:worklist")
+        with CaptureQueriesContext(connection) as on_first:
+            first = self.client.get(url)
+        self.assertEqual(len(first.context["stale_roles"]), 25)
+        self.assertContains(first, "personen=2")
+        with CaptureQueriesContext(connection) as on_second:
+            second = self.client.get(url, {"personen": 2})
+        total = first.context["stale_roles"].paginator.count
+        self.assertEqual(len(second.context["stale_roles"]), total - 25)
+        self.assertEqual(len(on_first), len(on_second))
+        found = self.client.get(url, {"zoek": "secretaresse07"})
+        names = [role.practitioner.family_name for role in found.context["stale_roles"]]
+        self.assertEqual(names, ["Secretaresse07"])
+        self.assertEqual(found.context["reports"].paginator.count, 0)
+        self.assertContains(self.client.get(url, {"zoek": "geen gehoor"}), "0 open meldingen")
 
     def test_a_gp_may_not_see_the_worklist(self):
         self.login(self.gp)

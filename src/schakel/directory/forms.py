@@ -68,6 +68,17 @@ class ReportForm(forms.Form):
     )
 
 
+class WorklistFilterForm(forms.Form):
+    """Narrow the coordinator's worklist to a person, desk, organisation or place."""
+
+    zoek = forms.CharField(
+        label=_("Search by name, title, organisation or place"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
 class ResolveReportForm(forms.Form):
     resolution = forms.CharField(
         label=_("What did you do?"), max_length=500, widget=forms.TextInput

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +28,13 @@ from schakel.directory.actions import (
 )
 from schakel.directory.actor import Actor
 from schakel.directory.finder import find_contacts, search_directory
-from schakel.directory.forms import FinderForm, ReportForm, ResolveReportForm, SearchForm
+from schakel.directory.forms import (
+    FinderForm,
+    ReportForm,
+    ResolveReportForm,
+    SearchForm,
+    WorklistFilterForm,
+)
 from schakel.directory.models import (
     ContactPoint,
     ContactReport,
@@ -156,6 +164,10 @@ def _require_manager(request: HttpRequest) -> User:
     return user
 
 
+# Each list of the worklist shows this many, oldest first; the rest are on the next pages.
+WORKLIST_PAGE_SIZE = 25
+
+
 @require_GET
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -184,14 +196,40 @@ def worklist(request: HttpRequest) -> HttpResponse:
         .select_related("organization")
         .order_by("last_verified_at", "pk")
     )
-    limit = 50
+    filter_form = WorklistFilterForm(request.GET)
+    words = filter_form.cleaned_data["zoek"].split() if filter_form.is_valid() else []
+    for word in words[:5]:
+        in_organisation = Q(organization__name__icontains=word) | Q(
+            organization__city__icontains=word
+        )
+        reports = reports.filter(
+            Q(role__practitioner__family_name__icontains=word)
+            | Q(role__practitioner__given_name__icontains=word)
+            | Q(role__organization__name__icontains=word)
+            | Q(contact_point__name__icontains=word)
+            | Q(contact_point__organization__name__icontains=word)
+        )
+        stale_roles = stale_roles.filter(
+            in_organisation
+            | Q(practitioner__family_name__icontains=word)
+            | Q(practitioner__given_name__icontains=word)
+            | Q(title__icontains=word)
+        )
+        stale_points = stale_points.filter(in_organisation | Q(name__icontains=word))
+
+    def page(queryset: Any, param: str) -> Any:
+        """One page of one list; the others keep their page in the links."""
+        rest = request.GET.copy()
+        rest.pop(param, None)
+        found = Paginator(queryset, WORKLIST_PAGE_SIZE).get_page(request.GET.get(param))
+        found.query_string = rest.urlencode()  # type: ignore[attr-defined]
+        return found
+
     context = {
-        "reports": reports,
-        "stale_roles": stale_roles[:limit],
-        "stale_role_count": stale_roles.count(),
-        "stale_points": stale_points[:limit],
-        "stale_point_count": stale_points.count(),
-        "limit": limit,
+        "filter_form": filter_form,
+        "reports": page(reports, "meldingen"),
+        "stale_roles": page(stale_roles, "personen"),
+        "stale_points": page(stale_points, "balies"),
         "resolve_form": ResolveReportForm(),
         "stale_days": settings.SCHAKEL_DIRECTORY_STALE_DAYS,
     }
