@@ -195,6 +195,15 @@ class MdoLoopTests(BrowserTestCase):
         page.get_by_label("Ik wil aansluiten bij de bespreking").check()
         page.get_by_role("button", name="Naar het MDO sturen").click()
         page.get_by_text("Uw inbreng", exact=False).first.wait_for()
+        # Back to the form (issue 10, point 1): it opens with what was sent, and a change
+        # becomes a second version; the first is not lost.
+        page.get_by_role("link", name="Uw MDO-inbreng bekijken of aanpassen").click()
+        quality = page.get_by_label("Kwaliteit van leven")
+        assert quality.input_value() == "Fietst nog elke dag naar de markt."
+        assert page.get_by_label("Ik wil aansluiten bij de bespreking").is_checked()
+        quality.fill("Fietst sinds vorige week niet meer; erg moe.")
+        page.get_by_role("button", name="Naar het MDO sturen").click()
+        page.get_by_text("Uw inbreng", exact=False).first.wait_for()
         self.log_out()
 
         from datetime import timedelta
@@ -209,6 +218,9 @@ class MdoLoopTests(BrowserTestCase):
         page.goto(f"{base}{item.meeting.get_absolute_url()}")
         self.log_in("specialist@schakel.test", specialist_device)
         case = page.locator(".agenda-item", has_text=item.pathway.patient.full_name)
+        assert "Fietst sinds vorige week niet meer; erg moe." in case.inner_text()
+        assert "gewijzigd door de huisarts: versie 2" in case.inner_text()
+        case.get_by_text("Eerdere versies").click()
         assert "Fietst nog elke dag naar de markt." in case.inner_text()
         case.get_by_text("Advies vastleggen").click()
         case.get_by_label("Advies en conclusie").fill("Start immunotherapie.")
@@ -236,9 +248,6 @@ class PatientFillsInTheGfiTests(BrowserTestCase):
     def test_the_patient_answers_on_a_phone_and_the_gp_sees_score_and_task(self):
         from schakel.pathways.access import visible_pathways
         from schakel.pathways.models import Phase
-        from schakel.patients.actions import Actor
-        from schakel.proms.actions import do_invite
-        from schakel.proms.models import QuestionnaireVersion
 
         pathway = (
             visible_pathways(self.gp)
@@ -249,14 +258,25 @@ class PatientFillsInTheGfiTests(BrowserTestCase):
         )
         assert pathway is not None
         base = self.live_server_url
-        _, token = do_invite(  # as the GP's printed letter would carry it
-            pathway,
-            QuestionnaireVersion.objects.get(instrument__code="gfi"),
-            actor=Actor(self.gp, self.gp.practitioner.roles.get()),
-            channel="letter",
-        )
         page = self.page
-        page.goto(f"{base}/v/{token}/")
+        # The GP prints a letter (issue 10, point 7): the practice, a code to type, a button.
+        page.goto(f"{base}/trajecten/{pathway.pk}/vragenlijsten/")
+        self.log_in_as_the_gp()
+        page.get_by_label("Vragenlijst").select_option(label="Groningen Frailty Indicator (GFI)")
+        page.get_by_label("geprinte brief").check()
+        page.get_by_role("button", name="Uitnodigen").click()
+        letter = page.locator(".letter")
+        letter.wait_for()
+        assert self.gp.practitioner.roles.get().organization.name in letter.inner_text()
+        assert page.get_by_role("button", name="Brief printen").is_visible()
+        code = page.get_by_test_id("letter-code").inner_text()
+        self.log_out()
+
+        # The patient types the code at the short address, in lower case.
+        page.goto(f"{base}/code/")
+        page.get_by_label("Code uit uw brief").fill(code.lower())
+        page.get_by_role("button", name="Naar mijn vragenlijst").click()
+        page.get_by_role("group", name="Boodschappen doen.").wait_for()
         self.assertNotIn(pathway.patient.family_name, page.content())  # no name on the form
 
         def answer(question: str, choice: str) -> None:
@@ -274,19 +294,34 @@ class PatientFillsInTheGfiTests(BrowserTestCase):
         answer("Mist u wel eens mensen", "nee")
         answer("in de steek gelaten", "nee")
         answer("neerslachtig of somber", "soms")
-        # The last question is forgotten: the message is beside it, nothing is lost.
+        page.get_by_label("Welk rapportcijfer").fill("11")
+        # The last question is forgotten and the mark is out of range: the summary names both,
+        # each message sits with its question, nothing is lost.
         page.get_by_role("button", name="Antwoorden versturen").click()
+        summary = page.get_by_test_id("error-summary")
+        summary.wait_for()
+        assert "Vul een getal tussen 0 en 10 in." in summary.inner_text()
         question = page.get_by_role("group", name="nerveus of angstig")
-        page.get_by_text("Beantwoord deze vraag alstublieft.").wait_for()
-        assert page.get_by_label("Welk rapportcijfer").input_value() == "5"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "patient_gfi_form_with_message.png"), full_page=True)
+        assert "Beantwoord deze vraag alstublieft." in question.inner_text()
+        link = summary.get_by_role("link", name="nerveus of angstig")
+        assert link.get_attribute("href") == "#" + question.locator("input").first.get_attribute(
+            "id"
+        )
         question.get_by_label("nee", exact=True).check()
+        mark = page.get_by_label("Welk rapportcijfer")
+        assert mark.input_value() == "11"
+        mark.fill("5")
+        # Not full_page: Chromium's full-page capture resizes the view, and the next click
+        # after it is lost.
+        ARTIFACTS.mkdir(exist_ok=True)
+        summary.screenshot(path=str(ARTIFACTS / "patient_gfi_form_with_message.png"))
         page.get_by_role("button", name="Antwoorden versturen").click()
         page.get_by_text("Uw antwoorden zijn naar uw zorgverlener gestuurd.").wait_for()
 
         page.goto(f"{base}/trajecten/{pathway.pk}/")
-        self.log_in_as_the_gp()
+        # A code is accepted once; within the same 30 seconds the GP uses their second phone.
+        second_phone = TOTPDevice.objects.create(user=self.gp, name="tweede", confirmed=True)
+        self.log_in("huisarts@schakel.test", second_phone)
         page.get_by_text(
             "Vragenlijst Groningen Frailty Indicator (GFI): bespreken"
         ).first.wait_for()
@@ -343,3 +378,32 @@ class PhoneLayoutTests(BrowserTestCase):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, width
         assert page.locator(".table.pathways .aan-zet").first.is_visible()
+
+
+@pytest.mark.browser
+class PrivacyOfficerWithoutSecondFactorTests(BrowserTestCase):
+    """Issue 10, point 3: where two factors are needed, a Dutch page says so and leads to
+    setting them up; the management screens are no side door; unknown pages are Schakel's."""
+
+    def test_the_privacy_officer_is_told_in_dutch_and_the_side_door_is_closed(self):
+        page = self.page
+        base = self.live_server_url
+        with self.settings(SCHAKEL_TWO_FACTOR_OPTIONAL=True):  # as in the demo
+            page.goto(f"{base}/")
+            page.get_by_label("E-mailadres").fill("privacy@schakel.test")
+            page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Inloggen").click()
+            page.get_by_role("heading", name="Vandaag", exact=True).wait_for()
+            for address in ("/privacy/toegangslog/", "/beheer/audit/accesslogentry/"):
+                response = page.goto(f"{base}{address}")
+                assert response is not None and response.status == 403
+                page.get_by_role(
+                    "heading", name="Voor deze pagina is tweestapsverificatie nodig"
+                ).wait_for()
+                assert "Forbidden" not in page.content()
+            page.get_by_role("link", name="Tweestapsverificatie instellen of gebruiken").click()
+            page.get_by_role("heading", name="Inloggen in twee stappen instellen").wait_for()
+            missing = page.goto(f"{base}/bestaat-niet/")
+            assert missing is not None and missing.status == 404
+            page.get_by_text("Deze pagina bestaat niet").wait_for()
+        assert self.outside_requests == []

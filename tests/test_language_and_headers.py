@@ -59,6 +59,27 @@ class HeadersTests(SchakelTestCase):
         self.assertNotIn("unsafe-inline", csp)
         self.assertEqual(response["X-Frame-Options"], "DENY")
 
+    def test_kept_libraries_write_the_policy_and_detect_htmx(self):
+        """Issue 10, point 14: django-csp writes the header, django-htmx tells htmx requests
+        apart; Schakel's hand-written versions are gone."""
+        from django.conf import settings
+
+        import schakel.core.middleware as own
+
+        self.assertIn("csp.middleware.CSPMiddleware", settings.MIDDLEWARE)
+        self.assertIn("django_htmx.middleware.HtmxMiddleware", settings.MIDDLEWARE)
+        self.assertFalse(hasattr(own, "ContentSecurityPolicyMiddleware"))
+        self.login(self.gp)
+        page = self.client.get(FINDER)
+        self.assertIn("object-src 'none'", page["Content-Security-Policy"])
+        self.assertEqual(page["Permissions-Policy"], "camera=(), microphone=(), geolocation=()")
+        self.assertFalse(page.wsgi_request.htmx)  # type: ignore[attr-defined]
+        part = self.client.get(FINDER, headers={"HX-Request": "true"})
+        self.assertTrue(part.wsgi_request.htmx)  # type: ignore[attr-defined]
+        self.assertNotIn("<html", part.content.decode())  # a fragment for htmx
+        boosted = self.client.get(FINDER, headers={"HX-Request": "true", "HX-Boosted": "true"})
+        self.assertIn("<html", boosted.content.decode())  # a boosted request gets the page
+
     def test_pages_load_nothing_from_other_hosts(self):
         self.login(self.gp)
         body = self.client.get(FINDER).content.decode()

@@ -274,6 +274,22 @@ class PersonaSweepTests(SweepRegion):
                             "the page names the patient but wrote no access-log row",
                         )
 
+    def test_no_page_shows_what_only_a_developer_reads(self):
+        """Issue 10, point 6: no Django placeholders ("---------"), no internal rule codes,
+        no decimal points where Dutch writes a comma, on any page any member reaches."""
+        internal = ("---------", "gfi-steverink-2001", "g8-bellera-2012", "elke 1 dagen")
+        for member in (self.gp, self.poh, self.specialist, self.case_manager, self.coordinator):
+            self.login(member)
+            for name, url in self.urls():
+                response = self.client.get(url)
+                if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                    continue
+                body = response.content.decode(errors="replace")
+                with self.subTest(member=member.email, name=name):
+                    for text in internal:
+                        at = body.find(text)
+                        self.assertEqual(at, -1, f"{text!r} in …{body[max(at - 200, 0) : at + 40]}")
+
     def test_every_notification_about_a_patient_went_to_someone_who_may_see_them(self):
         from schakel.patients.access import users_who_may_see
 
