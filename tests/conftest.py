@@ -15,3 +15,13 @@ def no_seal_from_another_test() -> Iterator[None]:
     settings.SCHAKEL_AUDIT_SEAL_FILE.unlink(missing_ok=True)
     yield
     settings.SCHAKEL_AUDIT_SEAL_FILE.unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def the_minute_stands_still(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The idle mark moves once a minute and then writes the session: a test that counts
+    queries must not see a minute pass. Tests of the timeout move the minute themselves."""
+    from schakel.accounts import idle
+
+    minute = idle._minute()
+    monkeypatch.setattr(idle, "_minute", lambda: minute)

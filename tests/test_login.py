@@ -135,15 +135,42 @@ class LoginTests(SchakelTestCase):
         self.assertRedirects(response, f"{LOGIN}?next=/beheer/", fetch_redirect_response=False)
 
     def test_the_session_expires_after_the_idle_minutes(self):
+        """Exact to the minute: 30 idle minutes keep the session, 31 end it."""
+        from unittest import mock
+
+        from schakel.accounts import idle
+
         self.login(self.gp)
         key = self.client.session.session_key
-        self.client.get(reverse("directory:finder"))
+        start = idle._minute()
+        with mock.patch.object(idle, "_minute", return_value=start + 1):
+            self.client.get(reverse("directory:finder"))
         remaining = Session.objects.get(session_key=key).expire_date - timezone.now()
-        self.assertGreater(remaining, timedelta(minutes=29))
-        self.assertLessEqual(remaining, timedelta(minutes=30))
-        Session.objects.filter(session_key=key).update(
-            expire_date=timezone.now() - timedelta(seconds=1)
-        )
-        response = self.client.get(reverse("directory:finder"))
+        self.assertGreater(remaining, timedelta(minutes=30))
+        self.assertLessEqual(remaining, timedelta(minutes=31))
+        with mock.patch.object(idle, "_minute", return_value=start + 1 + 30):
+            self.assertEqual(self.client.get(reverse("directory:finder")).status_code, 200)
+        with mock.patch.object(idle, "_minute", return_value=start + 1 + 30 + 31):
+            response = self.client.get(reverse("directory:finder"))
         self.assertEqual(response.status_code, 302)
         self.assertTrue(response["Location"].startswith(LOGIN))
+        self.assertFalse(Session.objects.filter(session_key=key).exists())  # flushed
+
+    def test_a_request_in_the_same_minute_does_not_write_the_session(self):
+        """Issue 12, point 5: no session UPDATE on every request."""
+        from unittest import mock
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from schakel.accounts import idle
+
+        self.login(self.gp)
+        with mock.patch.object(idle, "_minute", return_value=idle._minute()):
+            self.client.get(reverse("directory:finder"))  # marks this minute
+            with CaptureQueriesContext(connection) as queries:
+                self.client.get(reverse("directory:finder"))
+        writes = [
+            q["sql"] for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+        ]
+        self.assertEqual(writes, [])

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "schakel.accounts.idle.IdleTimeoutMiddleware",
     "schakel.core.middleware.RejectNulMiddleware",
     "schakel.accounts.locale.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -212,10 +213,12 @@ AXES_CLIENT_IP_CALLABLE = "schakel.audit.actions.client_address"
 AXES_LOCKOUT_CALLABLE = "schakel.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Idle timeout: the session cookie is renewed on every request and expires after this many
-# idle minutes.
-SESSION_COOKIE_AGE = env.number("SCHAKEL_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle timeout: a request after this many idle minutes is logged out (accounts/idle.py). The
+# session is saved only when it changed or the minute of the last activity moved on, and its
+# own expiry is a minute longer than the timeout, so that check is what ends it.
+SCHAKEL_SESSION_IDLE_MINUTES = env.number("SCHAKEL_SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = (SCHAKEL_SESSION_IDLE_MINUTES + 1) * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
