@@ -102,7 +102,7 @@ class GpFindsAContactTests(BrowserTestCase):
         self.log_in_as_the_gp()
         page.get_by_role("heading", name="Wie benader ik waarvoor?").wait_for()
 
-        page.get_by_label("Ziekenhuis").select_option(label="Ziekenhuis Duinstede")
+        page.get_by_label("Ziekenhuis", exact=True).select_option(label="Ziekenhuis Duinstede")
         page.get_by_label("Tumortype").select_option(label="Borstkanker")
         page.get_by_label("Onderwerp").select_option(label="Bijwerkingen tijdens behandeling")
         page.get_by_role("button", name="Toon aanspreekpunten").click()

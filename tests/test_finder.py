@@ -6,6 +6,8 @@ from schakel.directory.finder import MatchLevel, find_contacts
 from schakel.directory.models import (
     ContactPoint,
     Function,
+    Organization,
+    OrganizationKind,
     Practitioner,
     PractitionerRole,
 )
@@ -211,6 +213,8 @@ class FinderQueryCountTests(SchakelTestCase):
         )
 
     def count_queries(self, path: str, params: dict) -> int:
+        """In the steady state: the first visit may write the session (a recent hospital)."""
+        self.client.get(path, params)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(path, params)
         self.assertEqual(response.status_code, 200)
@@ -234,13 +238,12 @@ class FinderQueryCountTests(SchakelTestCase):
 
 
 # Session, user and OTP device (3); the form's three choices validated and its three lists
-# rendered (6); the ranked roles and contact points (2); the user's roles for the navigation (1);
-# the session saved, as every request renews the idle timeout (3: savepoint, update, release).
-FINDER_QUERIES = 16
+# rendered (6); the ranked roles and contact points (2); the user's roles for the navigation (1).
+# The session is not written: the idle mark moves once a minute, the recent hospital is known.
+FINDER_QUERIES = 13
 # Session, user and OTP device (3); the organisation (1); its roles and contact points with their
-# tumour types and topics prefetched (6); the user's roles for the navigation (1); the session
-# saved (3).
-ORGANISATION_QUERIES = 15
+# tumour types and topics prefetched (6); the user's roles for the navigation (1).
+ORGANISATION_QUERIES = 12
 
 
 class FinderWithoutTumourTypeTests(SchakelTestCase):
@@ -250,3 +253,29 @@ class FinderWithoutTumourTypeTests(SchakelTestCase):
         response = self.client.get(FINDER, {"hospital": self.hospital.pk})
         self.assertContains(response, "Kies een tumortype om de specifieke aanspreekpunten te zien")
         self.assertContains(response, "Spoedlijn oncologie")
+
+
+class HospitalPickerTests(SchakelTestCase):
+    """Issue 12, point 1: the finder offers the region's hospitals up to a limit, the recent
+    ones and what a search found; never a national list."""
+
+    def test_search_finds_a_far_hospital_and_the_finder_remembers_it(self):
+        from schakel.directory.offers import REGION_LIMIT
+
+        far = [
+            Organization.objects.create(
+                region=self.region, kind=OrganizationKind.HOSPITAL, name=f"Zuidziekenhuis {n:02d}"
+            )
+            for n in range(REGION_LIMIT + 5)
+        ]
+        last = far[-1]
+        self.login(self.gp)
+        page = self.client.get(FINDER)
+        offered = list(page.context["form"].fields["hospital"].widget.choices)
+        self.assertEqual(len(offered), REGION_LIMIT + 1)  # and "Kies een ziekenhuis"
+        self.assertNotContains(page, last.name)
+        found = self.client.get(FINDER, {"ziekenhuis_zoeken": "zuidziekenhuis 29"})
+        self.assertContains(found, f'<option value="{last.pk}">{last.name}</option>', html=True)
+        self.assertNotContains(found, "Dit veld is verplicht")  # searching is not submitting
+        self.client.get(FINDER, {"hospital": last.pk, "tumour_type": self.breast.pk})
+        self.assertContains(self.client.get(FINDER), last.name)  # remembered as recent

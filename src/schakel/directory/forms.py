@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.forms import OfferedChoiceField
 from schakel.directory.models import (
     ContactTopic,
     Organization,
@@ -14,14 +15,15 @@ from schakel.directory.models import (
     ReportReason,
     TumourType,
 )
+from schakel.directory.offers import chosen_ids, organisations_offered
 
 
 class FinderForm(forms.Form):
     """Hospital, tumour type and topic for "Wie benader ik waarvoor?"."""
 
-    hospital = forms.ModelChoiceField(
+    hospital = OfferedChoiceField(
         label=_("Hospital"),
-        queryset=Organization.objects.none(),
+        queryset=Organization.objects.filter(kind=OrganizationKind.HOSPITAL, is_active=True),
         empty_label=_("Choose a hospital"),
         error_messages={"invalid_choice": _("Choose a hospital from the list.")},
     )
@@ -40,10 +42,25 @@ class FinderForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a topic from the list.")},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        search: str = "",
+        recent: list[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["hospital"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            kind=OrganizationKind.HOSPITAL, is_active=True
+        field = self.fields["hospital"]
+        assert isinstance(field, OfferedChoiceField)  # noqa: S101
+        field.offer(
+            organisations_offered(
+                user,
+                OrganizationKind.HOSPITAL,
+                search=search,
+                chosen=chosen_ids(self.data, "hospital"),
+                recent=recent or [],
+            )
         )
 
 
@@ -65,6 +82,20 @@ class ReportForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.TextInput,
+    )
+
+
+class OrganizationFilterForm(forms.Form):
+    zoek = forms.CharField(
+        label=_("Name or place"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    soort = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *OrganizationKind.choices],
+        required=False,
     )
 
 

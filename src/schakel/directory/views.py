@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,6 +30,7 @@ from schakel.directory.actor import Actor
 from schakel.directory.finder import find_contacts, search_directory
 from schakel.directory.forms import (
     FinderForm,
+    OrganizationFilterForm,
     ReportForm,
     ResolveReportForm,
     SearchForm,
@@ -62,15 +63,29 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def finder(request: HttpRequest) -> HttpResponse:
     """ "Wie benader ik waarvoor?": pick a hospital, tumour type and topic; see whom to contact."""
-    form = FinderForm(request.GET or None)
+    search = request.GET.get("ziekenhuis_zoeken", "").strip()[:100]
+    recent = [pk for pk in request.session.get(RECENT_HOSPITALS, []) if isinstance(pk, int)]
+    data = request.GET.copy()
+    data.pop("ziekenhuis_zoeken", None)
+    if search:  # looking for the hospital first: nothing to complain about yet
+        form = FinderForm(initial=data.dict(), user=request.user, search=search, recent=recent)
+    else:
+        form = FinderForm(data or None, user=request.user, search=search, recent=recent)
     result = None
     if form.is_bound and form.is_valid():
+        hospital = form.cleaned_data["hospital"]
         result = find_contacts(
-            form.cleaned_data["hospital"],
-            form.cleaned_data["tumour_type"],
-            form.cleaned_data["topic"],
+            hospital, form.cleaned_data["tumour_type"], form.cleaned_data["topic"]
         )
-    context = {"form": form, "result": result, "report_form": ReportForm()}
+        if recent[:1] != [hospital.pk]:  # remembered for the next time (the session changes)
+            remembered = [hospital.pk, *(pk for pk in recent if pk != hospital.pk)]
+            request.session[RECENT_HOSPITALS] = remembered[:RECENT_LIMIT]
+    context = {
+        "form": form,
+        "result": result,
+        "report_form": ReportForm(),
+        "hospital_search": search,
+    }
     return render_page_or_fragment(
         request, "directory/finder.html", "directory/_finder_results.html", context
     )
@@ -94,16 +109,28 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def organizations(request: HttpRequest) -> HttpResponse:
-    """All organisations in the region, hospitals first."""
-    kind_order = [k.value for k in OrganizationKind]
-    orgs = Organization.objects.filter(is_active=True).annotate(
-        contact_count=Count("roles", filter=Q(roles__is_active=True), distinct=True)
+    """The organisations, hospitals first, a page at a time; a search by name or place and a
+    choice of kind narrow them."""
+    form = OrganizationFilterForm(request.GET)
+    orgs = Organization.objects.filter(is_active=True)
+    if form.is_valid():
+        for word in form.cleaned_data["zoek"].split()[:4]:
+            orgs = orgs.filter(Q(name__icontains=word) | Q(city__icontains=word))
+        if form.cleaned_data["soort"]:
+            orgs = orgs.filter(kind=form.cleaned_data["soort"])
+    kind_order = Case(
+        *(When(kind=kind.value, then=Value(n)) for n, kind in enumerate(OrganizationKind)),
+        default=Value(len(OrganizationKind)),
     )
-    by_kind: dict[str, list[Organization]] = {k: [] for k in kind_order}
-    for org in orgs.order_by("name"):
-        by_kind[org.kind].append(org)
-    groups = [(OrganizationKind(k).label, by_kind[k]) for k in kind_order if by_kind[k]]
-    return render(request, "directory/organizations.html", {"groups": groups})
+    orgs = orgs.annotate(
+        contact_count=Count("roles", filter=Q(roles__is_active=True), distinct=True),
+        kind_order=kind_order,
+    ).order_by("kind_order", "name", "pk")
+    page = Paginator(orgs, ORGANISATIONS_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rest = request.GET.copy()
+    rest.pop("pagina", None)
+    context = {"form": form, "page": page, "query_string": rest.urlencode()}
+    return render(request, "directory/organizations.html", context)
 
 
 @require_GET
@@ -163,6 +190,13 @@ def _require_manager(request: HttpRequest) -> User:
         raise PermissionDenied
     return user
 
+
+# The finder offers the hospitals a user chose lately (beside their region's), newest first.
+RECENT_HOSPITALS = "schakel_recent_hospitals"
+RECENT_LIMIT = 8
+
+# The organisations page lists this many at a time.
+ORGANISATIONS_PAGE_SIZE = 40
 
 # Each list of the worklist shows this many, oldest first; the rest are on the next pages.
 WORKLIST_PAGE_SIZE = 25

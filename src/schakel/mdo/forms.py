@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from schakel.core.forms import OfferedChoiceField
 from schakel.core.widgets import DateInput, TimeInput
 from schakel.directory.models import (
     MEDICAL_SPECIALISTS,
@@ -16,6 +17,7 @@ from schakel.directory.models import (
     OrganizationKind,
     PractitionerRole,
 )
+from schakel.directory.offers import chosen_ids, organisations_offered, roles_offered
 from schakel.mdo.models import GpInput, MdoOutcome, MdoSeries
 from schakel.pathways.models import CarePathway
 
@@ -129,15 +131,22 @@ class OutcomeForm(forms.ModelForm):
         field.queryset = PractitionerRole.objects.active().filter(function__in=MEDICAL_SPECIALISTS)
 
 
-class RoleChoiceField(forms.ModelChoiceField):
+class RoleChoiceField(OfferedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.practitioner.full_name} – {obj.organization}"
 
 
 class SeriesForm(forms.ModelForm):
     """A recurring MDO. The hospital choice is limited to those the user plans for; the
-    network coordinator may leave it empty for a regional MDO across hospitals."""
+    network coordinator may leave it empty for a regional MDO across hospitals. The pickers
+    offer the user's and the series' hospitals and their people; a search finds the rest."""
 
+    hospital = OfferedChoiceField(
+        label=_("hospital"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Empty for a regional MDO across hospitals."),
+    )
     chair = RoleChoiceField(
         label=_("Chair"), queryset=PractitionerRole.objects.none(), required=False
     )
@@ -168,25 +177,50 @@ class SeriesForm(forms.ModelForm):
         }
 
     def __init__(
-        self, *args: Any, hospitals: QuerySet[Organization], regional: bool, **kwargs: Any
+        self,
+        *args: Any,
+        hospitals: QuerySet[Organization],
+        regional: bool,
+        user: Any,
+        search: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.regional = regional
+        chosen = chosen_ids(self.data, "hospital", "chair", "coordinator")
+        if self.instance.pk:
+            chosen += [
+                pk
+                for pk in (
+                    self.instance.hospital_id,
+                    self.instance.chair_id,
+                    self.instance.coordinator_id,
+                )
+                if pk
+            ]
         hospital = self.fields["hospital"]
-        assert isinstance(hospital, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(hospital, OfferedChoiceField)  # noqa: S101
         hospital.queryset = hospitals
         hospital.required = not regional
         hospital.empty_label = _("Regional (across hospitals)") if regional else None
+        offered = organisations_offered(
+            user, OrganizationKind.HOSPITAL, search=search, chosen=chosen
+        )
+        hospital.offer(hospitals.filter(pk__in=offered.values("pk")).order_by("name", "pk"))
         roles = (
             PractitionerRole.objects.active()
             .filter(organization__kind=OrganizationKind.HOSPITAL)
             .select_related("practitioner", "organization")
-            .order_by("practitioner__sort_name")
         )
+        own = Organization.objects.filter(roles__practitioner__user=user, roles__is_active=True)
+        near = Q(organization__in=own.values("pk"))
+        if self.instance.hospital_id:
+            near |= Q(organization=self.instance.hospital_id)
         for name in ("chair", "coordinator"):
             field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+            assert isinstance(field, OfferedChoiceField)  # noqa: S101
             field.queryset = roles
+            field.offer(roles_offered(roles, near=near, search=search, chosen=chosen))
         lead = self.fields["input_lead_days"]
         assert isinstance(lead, forms.IntegerField)  # noqa: S101
         lead.max_value = 10

@@ -455,8 +455,14 @@ def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if not regional and not hospitals.exists():
         raise PermissionDenied
+    search = request.GET.get("zoeken", "").strip()[:100]
     form = SeriesForm(
-        request.POST or None, instance=series, hospitals=hospitals.distinct(), regional=regional
+        request.POST or None,
+        instance=series,
+        hospitals=hospitals.distinct(),
+        regional=regional,
+        user=request.user,
+        search=search,
     )
     if request.method == "POST" and form.is_valid():
         planned, kept = actions.do_save_series(
@@ -473,4 +479,6 @@ def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             ) % {"kept": kept}
         messages.success(request, text)
         return redirect("mdo:series_list")
-    return render(request, "mdo/series_edit.html", {"form": form, "series": series})
+    return render(
+        request, "mdo/series_edit.html", {"form": form, "series": series, "search": search}
+    )

@@ -19,6 +19,7 @@ from schakel.directory.models import (
     PractitionerRole,
     TumourType,
 )
+from schakel.directory.offers import chosen_ids, organisations_offered, roles_offered
 from schakel.pathways.models import CarePathway, ClosedReason, EventKind, Modality, Phase
 
 
@@ -26,17 +27,20 @@ def hospitals() -> Any:
     return Organization.objects.filter(kind=OrganizationKind.HOSPITAL, is_active=True)
 
 
-class RoleChoiceField(forms.ModelChoiceField):
+class RoleChoiceField(OfferedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.practitioner.sorted_name} – {obj.function_label}, {obj.organization}"
 
 
 class StartPathwayForm(forms.Form):
+    """Offers the user's region's hospitals, the specialists of the user's own hospitals and
+    the case managers of their region; a search (``search``) finds anyone else."""
+
     tumour_type = forms.ModelChoiceField(label=_("Tumour type"), queryset=TumourType.objects.all())
     phase = forms.ChoiceField(
         label=_("Phase"), choices=[c for c in Phase.choices if c[0] != Phase.CLOSED]
     )
-    hospital = forms.ModelChoiceField(label=_("Main treating hospital"), queryset=hospitals())
+    hospital = OfferedChoiceField(label=_("Main treating hospital"), queryset=hospitals())
     specialist = RoleChoiceField(
         label=_("Responsible specialist"),
         required=False,
@@ -52,6 +56,32 @@ class StartPathwayForm(forms.Form):
         .filter(function=Function.CASE_MANAGER)
         .select_related("practitioner", "organization"),
     )
+
+    def __init__(self, *args: Any, user: Any, search: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = Organization.objects.filter(roles__practitioner__user=user, roles__is_active=True)
+        chosen = chosen_ids(self.data, "hospital", "specialist", "case_manager")
+        offers = {
+            "hospital": organisations_offered(
+                user, OrganizationKind.HOSPITAL, search=search, chosen=chosen
+            ),
+            "specialist": roles_offered(
+                self.fields["specialist"].queryset,  # type: ignore[attr-defined]
+                near=Q(organization__in=own.values("pk")),
+                search=search,
+                chosen=chosen,
+            ),
+            "case_manager": roles_offered(
+                self.fields["case_manager"].queryset,  # type: ignore[attr-defined]
+                near=Q(organization__region__in=own.values("region")),
+                search=search,
+                chosen=chosen,
+            ),
+        }
+        for name, rows in offers.items():
+            field = self.fields[name]
+            assert isinstance(field, OfferedChoiceField)  # noqa: S101
+            field.offer(rows)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -106,7 +106,8 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         request, pk, event=AccessEvent.UPDATE if request.method == "POST" else AccessEvent.READ
     )
     actor = access.actor(request)
-    form = StartPathwayForm(request.POST or None)
+    search = request.GET.get("zoeken", "").strip()[:100]
+    form = StartPathwayForm(request.POST or None, user=request.user, search=search)
     if request.method == "POST" and form.is_valid():
         pathway = actions.do_start_pathway(
             access.patient,
@@ -115,7 +116,11 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Pathway started."))
         return redirect(pathway)
-    return render(request, "pathways/start.html", {"form": form, "patient": access.patient})
+    return render(
+        request,
+        "pathways/start.html",
+        {"form": form, "patient": access.patient, "search": search},
+    )
 
 
 @require_GET

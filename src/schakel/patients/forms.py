@@ -8,9 +8,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.forms import BsnField
+from schakel.core.forms import BsnField, OfferedChoiceField
 from schakel.core.widgets import DateInput
 from schakel.directory.models import Organization, OrganizationKind
+from schakel.directory.offers import chosen_ids, organisations_offered
 from schakel.patients.models import ConsentMethod, Patient, Sharing, Verdict
 
 
@@ -22,6 +23,10 @@ class PatientForm(forms.ModelForm):
     """
 
     bsn = BsnField()
+    gp_practice = OfferedChoiceField(
+        label=_("GP practice"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.GP_PRACTICE, is_active=True),
+    )
     field_order = ["bsn"]
 
     class Meta:
@@ -41,13 +46,17 @@ class PatientForm(forms.ModelForm):
         ]
         widgets = {"birth_date": DateInput()}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         practice = self.fields["gp_practice"]
-        practice.queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            kind=OrganizationKind.GP_PRACTICE, is_active=True
+        assert isinstance(practice, OfferedChoiceField)  # noqa: S101
+        chosen = chosen_ids(self.data, "gp_practice")
+        if self.instance.gp_practice_id:
+            chosen.append(self.instance.gp_practice_id)
+        # The user's own practice, the region's first ones, and what a search found.
+        practice.offer(
+            organisations_offered(user, OrganizationKind.GP_PRACTICE, search=search, chosen=chosen)
         )
-        practice.required = True
         if self.instance.pk:
             self.fields["bsn"].initial = self.instance.bsn
             self.fields["bsn"].disabled = True

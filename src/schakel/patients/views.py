@@ -72,7 +72,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """Register a patient. A known BSN is refused with a link to the existing record."""
     actor = _actor(request)
-    form = PatientForm(request.POST or None)
+    search = request.GET.get("praktijk_zoeken", "").strip()[:100]
+    form = PatientForm(request.POST or None, user=request.user, search=search)
     if request.method == "POST" and form.is_valid():
         try:
             patient = do_register_patient(actor=actor, **form.cleaned_data)
@@ -118,7 +119,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Patient registered."))
             return redirect(patient)
-    return render(request, "patients/register.html", {"form": form})
+    return render(request, "patients/register.html", {"form": form, "search": search})
 
 
 @require_GET
