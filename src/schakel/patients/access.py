@@ -27,6 +27,7 @@ from django.http import Http404, HttpRequest
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import AccessEvent, Grounds, Outcome
+from schakel.core.request_cache import cached
 from schakel.directory.access import active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import Function, OrganizationKind, PractitionerRole
@@ -90,16 +91,21 @@ def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
     practice_ids = _gp_practice_ids(roles)
     related = CareRelation.objects.active().filter(role_id__in=role_ids)
     emergencies = EmergencyAccess.objects.active().filter(user=user)
-    # order_by(): a compound statement takes no ordering in its parts.
-    candidates = list(
-        related.order_by()
-        .values_list("patient_id", flat=True)
-        .union(
-            Patient.objects.filter(gp_practice_id__in=practice_ids)
-            .order_by()
-            .values_list("pk", flat=True),
-            emergencies.order_by().values_list("patient_id", flat=True),
-        )
+    # order_by(): a compound statement takes no ordering in its parts. Once per request: the
+    # second query below checks the rules against the live rows, so a candidate list from
+    # earlier in the request can only show less, never more.
+    candidates = cached(
+        ("visible_patient_candidates", user.pk),
+        lambda: list(
+            related.order_by()
+            .values_list("patient_id", flat=True)
+            .union(
+                Patient.objects.filter(gp_practice_id__in=practice_ids)
+                .order_by()
+                .values_list("pk", flat=True),
+                emergencies.order_by().values_list("patient_id", flat=True),
+            )
+        ),
     )
     has_relation = Exists(related.filter(patient=OuterRef("pk")))
     emergency = Exists(emergencies.filter(patient=OuterRef("pk")))
@@ -262,10 +268,19 @@ def log_patients_shown(
     request: HttpRequest, patient_ids: Iterable[int], *, event: AccessEvent = AccessEvent.READ
 ) -> set[int]:
     """Of these patients (about to be shown on a page), log those the user may see, each with
-    its own grounds, and return their ids: the page shows only those."""
-    shown = list(visible_patients(request.user).filter(pk__in=set(patient_ids)))
-    log_patients_listed(request, shown, event=event)
-    return {patient.pk for patient in shown}
+    its own grounds, and return their ids: the page shows only those.
+
+    A page shows a patient once, whatever the number of its sections that name them: the
+    decision and the log entry are made once per request and event."""
+    wanted = set(patient_ids)
+    decided: dict[int, bool] = cached(("patients_shown", request.user.pk, event), dict)
+    new = wanted - decided.keys()
+    if new:
+        shown = list(visible_patients(request.user).filter(pk__in=new))
+        log_patients_listed(request, shown, event=event)
+        visible = {patient.pk for patient in shown}
+        decided.update((pk, pk in visible) for pk in new)
+    return {pk for pk in wanted if decided[pk]}
 
 
 def users_who_may_see(patient: Patient, user_ids: Iterable[int]) -> set[int]:

@@ -8,6 +8,15 @@ class PatientsConfig(AppConfig):
     verbose_name = _("Patients")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from schakel.core.request_cache import forget_all
+        from schakel.patients.models import CareRelation, EmergencyAccess, Patient
+
+        # Who may see whom changed: what this request worked out about it is dropped.
+        for model in (CareRelation, EmergencyAccess, Patient):
+            post_save.connect(forget_all, sender=model, dispatch_uid=f"forget-{model.__name__}")
+            post_delete.connect(forget_all, sender=model, dispatch_uid=f"forget-{model.__name__}-d")
         from schakel.core.menu import MenuEntry, register_menu_entry
         from schakel.directory.access import cares_for_patients, is_privacy_officer
 

@@ -66,8 +66,10 @@ def _signals_section(request: HttpRequest) -> SafeString | str:
 
 
 def _notifications_section(request: HttpRequest) -> SafeString | str:
+    from schakel.work.views import unread_count
+
     unread = Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True)
-    count = unread.count()
+    count = unread_count(request)
     if not count:
         return ""
     latest = list(unread.order_by("-created_at", "-pk")[:5])

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from schakel.audit.models import AccessEvent
 from schakel.core.messages import form_errors_as_messages
 from schakel.core.redirects import safe_next
+from schakel.core.request_cache import cached
 from schakel.core.today import render_sections
 from schakel.core.workdays import working_days_after
 from schakel.directory.access import CARE_FUNCTIONS, active_roles
@@ -443,4 +444,8 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 def unread_count(request: HttpRequest) -> int:
-    return Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
+    """Unread notifications: the menu's badge and "Vandaag" ask it once per request."""
+    return cached(
+        ("unread_notifications", request.user.pk),
+        Notification.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count,
+    )
