@@ -1,9 +1,10 @@
 """The signal engine: registered rules find subjects at risk, evaluated set-based.
 
-Per rule, the matches are computed once per run, as a subquery: one UPDATE resolves the open
-signals whose subject no longer matches, one INSERT … SELECT opens a signal for each match
-without one. No Python loop runs per subject. Thresholds (days) come from
-``SignalThreshold``, per scope where the rule has scopes.
+Per rule, the matches are computed once per run: a full run (the periodic job) puts them in a
+temporary table, from which one UPDATE resolves the open signals whose subject no longer
+matches and one INSERT … SELECT opens a signal for each match without one; a run for a few
+rows after a write uses the rule's query directly (it is cheap there). No Python loop runs per
+subject. Thresholds (days) come from ``SignalThreshold``, per scope where the rule has scopes.
 
 (These are Schakel's signals about patients, not Django's signal dispatcher.)
 """
@@ -60,6 +61,54 @@ class SignalsOpened:
     rule: SignalRule
     subject_type: ContentType
     at: datetime
+
+
+MATCHES = "schakel_signal_matches"
+
+
+def _collect_matches(matching: models.QuerySet, rule: SignalRule) -> None:
+    """The rule's matches, worked out once, into a temporary table of this connection."""
+    quote = connection.ops.quote_name
+    patient = rule.patient_field or Value(None, output_field=models.BigIntegerField())
+    select_sql, params = matching.order_by().values_list("pk", patient).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(MATCHES)} "
+            "(subject_id bigint PRIMARY KEY, patient_id bigint)"
+        )
+        cursor.execute(f"DELETE FROM {quote(MATCHES)}")  # noqa: S608 - a fixed name
+        cursor.execute(
+            f"INSERT INTO {quote(MATCHES)} (subject_id, patient_id) {select_sql}",
+            params,
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {quote(MATCHES)}")  # the planner should know its size
+
+
+def _apply_collected_matches(
+    rule: SignalRule, subject_type: ContentType, now: datetime
+) -> tuple[int, int]:
+    """Resolve the open signals not among the matches, open one per match without one."""
+    quote = connection.ops.quote_name
+    table, matches = quote(Signal._meta.db_table), quote(MATCHES)
+    at = connection.ops.adapt_datetimefield_value(now)
+    open_for_rule = "s.rule = %s AND s.subject_type_id = %s AND s.resolved_at IS NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET resolved_at = %s WHERE id IN (SELECT s.id FROM {table} s "  # noqa: S608
+            f"WHERE {open_for_rule} AND NOT EXISTS "
+            f"(SELECT 1 FROM {matches} m WHERE m.subject_id = s.subject_id))",
+            [at, rule.code, subject_type.pk],
+        )
+        resolved = int(cursor.rowcount)
+        cursor.execute(
+            f"INSERT INTO {table} (subject_id, patient_id, subject_type_id, rule, opened_at, "  # noqa: S608
+            f"snooze_reason) SELECT m.subject_id, m.patient_id, %s, %s, %s, '' FROM {matches} m "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {open_for_rule} "
+            "AND s.subject_id = m.subject_id) ON CONFLICT DO NOTHING",
+            [subject_type.pk, rule.code, at, rule.code, subject_type.pk],
+        )
+        return resolved, int(cursor.rowcount)
 
 
 def _open_new_signals(
@@ -136,11 +185,15 @@ def evaluate_signals(
         if matching is None:  # switched off: nothing of it stays open
             resolved += open_signals.update(resolved_at=now)
             continue
-        if only is not None:
+        if only is None:
+            _collect_matches(matching, rule)
+            gone, new = _apply_collected_matches(rule, subject_type, now)
+            resolved += gone
+        else:
             matching = matching.filter(pk__in=only)
-        still = matching.filter(pk=OuterRef("subject_id"))
-        resolved += open_signals.filter(~Exists(still)).update(resolved_at=now)
-        new = _open_new_signals(rule, subject_type, matching, now)
+            still = matching.filter(pk=OuterRef("subject_id"))
+            resolved += open_signals.filter(~Exists(still)).update(resolved_at=now)
+            new = _open_new_signals(rule, subject_type, matching, now)
         if new:
             publish(SignalsOpened(rule, subject_type, now))
         opened += new
