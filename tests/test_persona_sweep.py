@@ -311,3 +311,25 @@ class PersonaSweepTests(SweepRegion):
         assert entry is not None
         self.assertEqual(AccessLogEntry.objects.count(), before + 1)
         self.assertEqual((entry.user, entry.outcome), (self.other_specialist, Outcome.DENIED))
+
+
+class TodayOnceTests(SweepRegion):
+    """Issue 12: "Vandaag" asks each question once per request."""
+
+    def test_a_patient_in_several_sections_is_decided_and_logged_once(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from schakel.audit.models import AccessEvent
+
+        self.login(self.case_manager)
+        self.client.get(reverse("work:today"))
+        before = AccessLogEntry.objects.count()
+        with CaptureQueriesContext(connection) as queries:
+            page = self.client.get(reverse("work:today"))
+        self.assertContains(page, "Bel Piet Jansen terug")  # the patient is in two sections
+        entries = AccessLogEntry.objects.filter(sequence__gt=before, patient_id=self.patient.pk)
+        self.assertEqual(entries.filter(event=AccessEvent.READ).count(), 1)
+        candidates = [q for q in queries if "UNION" in q["sql"] and "carerelation" in q["sql"]]
+        self.assertEqual(len(candidates), 1)
+        self.assertLessEqual(len(queries), 25)  # 41 before the request cache

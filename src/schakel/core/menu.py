@@ -39,8 +39,8 @@ def register_menu_entry(entry: MenuEntry) -> None:
 
 
 def items_for(request: HttpRequest) -> list[NavItem]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on an error page before authentication
+    if user is None or not user.is_authenticated:
         return []
     shown = [
         (entry, reverse(entry.url_name))
