@@ -35,7 +35,8 @@ from schakel.work.actions import do_create_task
 from schakel.work.models import Signal, Task
 from schakel.work.registry import signal_rule
 
-PAGE_SIZE = 50
+# A screenful of cards: each row carries its patient, hospitals, who is aan zet and signals.
+PAGE_SIZE = 25
 
 
 def _with_overview(pathways: Any) -> Any:
