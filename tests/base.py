@@ -167,3 +167,20 @@ class SchakelTestCase(TestCase):
     @staticmethod
     def long_ago() -> Any:
         return timezone.now() - timedelta(days=400)
+
+
+def body_of(response: Any) -> bytes:
+    """A response's bytes, whether streamed (a file) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
+def last_log_pk() -> int:
+    """The newest access-log row's pk, or 0: what a test compares later rows against.
+
+    Not the count: on PostgreSQL a sequence does not restart when a test's transaction rolls
+    back, so the pks of rows written in this test lie above the count of rows present."""
+    from schakel.audit.models import AccessLogEntry
+
+    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -5,8 +5,10 @@ from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.urls import reverse
 
 from schakel.audit.actions import client_address, do_record_access
+from schakel.audit.chain import chain_pending
 from schakel.audit.models import (
     GENESIS_HASH,
     AccessEvent,
@@ -33,7 +35,16 @@ def raw_update(sql: str, params: list) -> None:
 
 
 class RecordsAccess(SchakelTestCase):
-    def record(self, n: int = 5) -> list[AccessLogEntry]:
+    def record(self, n: int = 5, chain: bool = True) -> list[AccessLogEntry]:
+        """Append n entries; with ``chain``, give them their place as the request's end would."""
+        entries = self.append(n)
+        if chain:
+            chain_pending()
+            for entry in entries:
+                entry.refresh_from_db()
+        return entries
+
+    def append(self, n: int) -> list[AccessLogEntry]:
         request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3")
         return [
             do_record_access(
@@ -81,10 +92,10 @@ class AccessLogTests(RecordsAccess):
         entries = self.record(5)
         forged = entries[2]
         forged.patient_id = 9
-        forged_hash = forged.compute_hash()
         raw_update(
-            "UPDATE audit_accesslogentry SET patient_id = %s, entry_hash = %s WHERE sequence = %s",
-            [9, forged_hash, 3],
+            "UPDATE audit_accesslogentry SET patient_id = %s, entry_hash = %s, content_mac = %s "
+            "WHERE sequence = %s",
+            [9, forged.compute_hash(), forged.compute_content_mac(), 3],
         )
         report = verify_chain()
         self.assertEqual(report.broken_sequence, 4)
@@ -219,6 +230,79 @@ class KeyedChainAndSealTests(RecordsAccess):
             cursor.execute(guard)  # installed by the migration outside the test suite
             cursor.execute("TRUNCATE audit_accesslogentry")
         self.assertEqual(AccessLogEntry.objects.count(), 1)
+
+
+class ChainedAfterAppendTests(RecordsAccess):
+    """Appends take no lock; the chain is made after the request, and the gap is guarded."""
+
+    def test_an_entry_waits_without_a_place_until_the_request_has_been_answered(self):
+        self.login(self.gp)
+        [entry] = self.append(1)
+        self.assertIsNone(entry.sequence)
+        self.assertEqual(entry.content_mac, entry.compute_content_mac())
+        # Any request that logs something chains, after its response, all that waits.
+        self.client.get(reverse("patients:list"))
+        entry.refresh_from_db()
+        self.assertIsNotNone(entry.sequence)
+        self.assertTrue(AccessLogEntry.objects.filter(sequence__isnull=True).count() == 0)
+        self.assertTrue(verify_chain().intact)
+
+    def test_waiting_entries_are_chained_in_the_order_they_were_written(self):
+        self.record(2)
+        later = self.append(3)
+        self.assertEqual(verify_chain().waiting, 3)
+        self.assertEqual(chain_pending(), 3)
+        sequences = [AccessLogEntry.objects.get(pk=e.pk).sequence for e in later]
+        self.assertEqual(sequences, [3, 4, 5])
+        report = verify_chain()
+        self.assertEqual((report.intact, report.checked, report.waiting), (True, 5, 0))
+        self.assertEqual(chain_pending(), 0)
+
+    def test_an_entry_changed_while_it_waits_is_found_by_its_content_mac(self):
+        [entry] = self.append(1)
+        raw_update("UPDATE audit_accesslogentry SET patient_id = %s WHERE id = %s", [9, entry.pk])
+        self.assertIn("waiting to be chained", verify_chain().problem)
+        # Chaining it does not launder it: the chained entry still fails its MAC.
+        chain_pending()
+        report = verify_chain()
+        self.assertEqual(report.broken_sequence, 1)
+        self.assertIn("MAC written with it", report.problem)
+
+    def test_a_content_mac_removed_after_the_first_one_is_found(self):
+        self.record(3)
+        raw_update("UPDATE audit_accesslogentry SET content_mac = '' WHERE sequence = %s", [2])
+        report = verify_chain()
+        self.assertEqual(report.broken_sequence, 2)
+
+    def test_postgresql_lets_only_the_chaining_through(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("the trigger exists on PostgreSQL")
+        [entry] = self.append(1)
+        refused = (
+            # a content change dressed up as chaining
+            "UPDATE audit_accesslogentry SET sequence = 1, detail = 'x' WHERE id = %s",
+            # a chained entry moved elsewhere in the chain
+            "UPDATE audit_accesslogentry SET sequence = 7 WHERE id = %s",
+        )
+        for n, sql in enumerate(refused):
+            if n == 1:
+                chain_pending()
+            with (
+                self.assertRaisesMessage(DatabaseError, "append-only"),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, [entry.pk])
+        self.assertTrue(verify_chain().intact)
+
+    def test_the_periodic_job_chains_what_no_request_did(self):
+        from django.conf import settings
+
+        from schakel.audit.jobs import chain_access_log
+
+        self.append(2)
+        self.assertEqual(chain_access_log.call(), 2)
+        self.assertIn("schakel.audit.jobs.chain_access_log", dict(settings.SCHAKEL_PERIODIC_JOBS))
 
 
 class ClientAddressTests(SchakelTestCase):

@@ -4,6 +4,7 @@ migrated forward, and what it held is all there in its new place."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -248,3 +249,56 @@ class GpInputVersionMigrationTests(TransactionTestCase):
                 other.pk: (1, None, ""),
             },
         )
+
+
+class AccessLogChainMigrationTests(TransactionTestCase):
+    """The access log's entries from before the chain was deferred keep their place and hashes,
+    and new entries chain on after them."""
+
+    def tearDown(self) -> None:
+        migrate(leaves())
+        reseed()
+
+    def test_entries_keep_their_chain_and_new_ones_follow(self):
+        from schakel.audit.actions import do_record_access
+        from schakel.audit.chain import chain_pending
+        from schakel.audit.models import GENESIS_HASH, AccessEvent, AccessLogEntry, Outcome
+        from schakel.audit.verify import verify_chain
+
+        old = migrate([("audit", "0004_keyed_chain")])
+        OldEntry = old.get_model("audit", "AccessLogEntry")
+        previous = GENESIS_HASH
+        for sequence in (1, 2, 3):
+            fields: dict[str, Any] = {
+                "sequence": sequence,
+                "previous_hash": previous,
+                "occurred_at": timezone.now(),
+                "event": "read",
+                "outcome": "success",
+                "user_identifier": "gp@example.nl",
+                "patient_id": 40 + sequence,
+                "object_type": "Patient",
+                "object_id": str(40 + sequence),
+            }
+            # The hash as the previous version computed it (the algorithm did not change).
+            fields["entry_hash"] = AccessLogEntry(**fields).compute_hash()
+            OldEntry.objects.create(**fields)
+            previous = fields["entry_hash"]
+
+        migrate(leaves())
+        kept = list(
+            AccessLogEntry.objects.order_by("sequence").values_list("sequence", "content_mac")
+        )
+        self.assertEqual(kept, [(1, ""), (2, ""), (3, "")])
+        for n in range(2):
+            do_record_access(
+                event=AccessEvent.READ,
+                outcome=Outcome.SUCCESS,
+                user=None,
+                user_identifier="x",
+                patient_id=n,
+            )
+        self.assertEqual(chain_pending(), 2)
+        report = verify_chain()
+        self.assertEqual((report.intact, report.checked, report.problem), (True, 5, ""))
+        self.assertEqual(AccessLogEntry.objects.get(sequence=4).previous_hash, previous)

@@ -15,6 +15,7 @@ from schakel.work.actions import do_create_task
 from schakel.work.engine import evaluate_signals
 from schakel.work.models import Notification
 from schakel.work.notify import send_notification_emails
+from tests.base import last_log_pk
 from tests.pathways_base import PathwayTestCase
 from tests.smtp import smtp_server
 
@@ -77,12 +78,12 @@ class InboxTests(PathwayTestCase):
             self.pathway, EventKind.NOTE, summary="x", actor=self.actor(self.specialist)
         )
         self.login(self.gp)
-        before = AccessLogEntry.objects.count()
+        before = last_log_pk()
         page = self.client.get(reverse("work:inbox"))
         self.assertContains(
             page, "Jansen, Piet</strong>: Nieuws in een traject dat u volgt: notitie"
         )
-        shown = AccessLogEntry.objects.filter(sequence__gt=before, user=self.gp).get()
+        shown = AccessLogEntry.objects.filter(pk__gt=before, user=self.gp).get()
         self.assertEqual((shown.patient_id, shown.event), (self.patient.pk, AccessEvent.READ))
         notification = Notification.objects.get(recipient=self.gp)
         response = self.client.post(reverse("work:open", args=[notification.pk]))

@@ -103,7 +103,7 @@ class PatientUrlsTests(PatientTestCase):
                     response = getattr(self.client, method)(self.url(name))
                     self.assertIn(response.status_code, (404, 405), (outsider, name, method))
                     if response.status_code == 404:
-                        entry = AccessLogEntry.objects.order_by("-sequence").first()
+                        entry = AccessLogEntry.objects.order_by("-pk").first()
                         assert entry is not None
                         self.assertEqual(
                             (entry.user, entry.outcome, entry.patient_id),
@@ -128,7 +128,7 @@ class PatientUrlsTests(PatientTestCase):
             self.login(user)
             response = self.client.get(self.url("patients:detail"))
             self.assertContains(response, "Piet Jansen")
-            entry = AccessLogEntry.objects.order_by("-sequence").first()
+            entry = AccessLogEntry.objects.order_by("-pk").first()
             assert entry is not None
             self.assertEqual(entry.event, AccessEvent.READ)
             self.assertEqual(entry.outcome, Outcome.SUCCESS)

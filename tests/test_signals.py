@@ -208,3 +208,39 @@ class SetBasedEvaluationTests(PathwayTestCase):
         self.assertEqual(
             Signal.objects.filter(rule=PathwayRule.SILENCE, resolved_at__isnull=True).count(), 200
         )
+
+
+class EvaluatedOncePerWriteTests(SignalRuleTests):
+    def test_a_request_with_several_writes_evaluates_each_subject_once_after_the_last(self):
+        from unittest import mock
+
+        from django.db import transaction
+
+        from schakel.work import engine
+
+        CarePathway.objects.filter(pk=self.pathway.pk).update(phase_since=self.ago(3))
+        evaluate_signals()
+        self.assertIn(PathwayRule.NOBODY_AAN_ZET, self.open_rules())
+        calls: list[tuple[type, list[int]]] = []
+        real = engine.evaluate_signals
+
+        def counting(model, ids, **kwargs):
+            calls.append((model, list(ids)))
+            return real(model, ids, **kwargs)
+
+        with (
+            mock.patch.object(engine, "evaluate_signals", counting),
+            self.captureOnCommitCallbacks(execute=True),
+            transaction.atomic(),
+        ):
+            self.task()  # a task on the pathway
+            actions.do_record_event(
+                self.pathway,
+                EventKind.NOTE,
+                actor=self.actor(self.case_manager),
+                summary="Patiënt gebeld",
+            )
+            self.assertEqual(calls, [])  # nothing before the commit
+        # Two writes on the pathway, one evaluation (it was one per write).
+        self.assertEqual(calls, [(CarePathway, [self.pathway.pk])])
+        self.assertNotIn(PathwayRule.NOBODY_AAN_ZET, self.open_rules())

@@ -311,6 +311,8 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         "schakel.audit.jobs.seal_access_log",
         env.number("SCHAKEL_AUDIT_SEAL_MINUTES", 60, minimum=1) * 60,
     ),
+    # Entries a request's end did not chain (written by jobs, or lost a race for the lock).
+    ("schakel.audit.jobs.chain_access_log", 60),
     ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),
 ]
 

@@ -6,12 +6,12 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from schakel.audit.chain import mark_appended
 from schakel.audit.models import (
-    GENESIS_HASH,
     AccessEvent,
     AccessLogEntry,
     ChangeAction,
@@ -22,9 +22,6 @@ from schakel.audit.models import (
 
 if TYPE_CHECKING:
     from schakel.accounts.models import User
-
-# Any fixed number: the PostgreSQL advisory lock that serialises appends to the chain.
-_CHAIN_LOCK_KEY = 7513
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -49,26 +46,6 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _lock_chain() -> None:
-    """Make concurrent appends take turns, so each sees the true last entry.
-
-    PostgreSQL: a transaction-scoped advisory lock. SQLite: our transactions are IMMEDIATE
-    (settings), so the write lock is already held; nothing more to do.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-
-
-def _chain_start() -> tuple[int, str]:
-    """Lock the chain and return the next sequence number and the hash to link to."""
-    _lock_chain()
-    last = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-    if last is None:
-        return 1, GENESIS_HASH
-    return last["sequence"] + 1, last["entry_hash"]
-
-
 @transaction.atomic
 def do_record_access(
     *,
@@ -86,14 +63,11 @@ def do_record_access(
     grounds: Grounds = Grounds.NONE,
     detail: str = "",
 ) -> AccessLogEntry:
-    """Append one entry to the access log, chained to the one before it.
+    """Append one entry to the access log; it gets its place in the chain moments later.
 
     Call it inside the transaction of the change it records, so both are kept or neither.
     """
-    sequence, previous_hash = _chain_start()
     entry = AccessLogEntry(
-        sequence=sequence,
-        previous_hash=previous_hash,
         occurred_at=timezone.now(),
         event=event,
         outcome=outcome,
@@ -109,8 +83,9 @@ def do_record_access(
         source_address=client_address(request),
         detail=detail[:200],
     )
-    entry.entry_hash = entry.compute_hash()
+    entry.content_mac = entry.compute_content_mac()
     entry.save(force_insert=True)
+    mark_appended()
     return entry
 
 
@@ -128,14 +103,11 @@ def do_record_accesses(
     ``patients``: (patient id, grounds, role, organisation), the role being the one that
     gives access to that patient.
     """
-    sequence, previous_hash = _chain_start()
     now = timezone.now()
     address = client_address(request)
     entries = []
     for patient_id, grounds, role, organisation in patients:
         entry = AccessLogEntry(
-            sequence=sequence,
-            previous_hash=previous_hash,
             occurred_at=now,
             event=event,
             outcome=Outcome.SUCCESS,
@@ -149,11 +121,10 @@ def do_record_accesses(
             grounds=grounds,
             source_address=address,
         )
-        entry.entry_hash = entry.compute_hash()
-        previous_hash = entry.entry_hash
-        sequence += 1
+        entry.content_mac = entry.compute_content_mac()
         entries.append(entry)
     AccessLogEntry.objects.bulk_create(entries)
+    mark_appended()
 
 
 def do_record_change(

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "schakel.audit"
     label = "audit"
     verbose_name = _("Audit")
+
+    def ready(self) -> None:
+        from schakel.audit import chain
+
+        chain.connect()

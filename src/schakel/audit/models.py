@@ -1,8 +1,10 @@
 """The access log (NEN 7513): who did what with which (patient) data, when, on what grounds.
 
-Append-only. Each entry carries the hash of the previous entry, so that changing, removing or
-inserting an entry afterwards breaks the chain; ``schakel audit verify`` finds the first break.
-The log never holds the data itself, only which object was involved.
+Append-only. An entry is written with a keyed MAC of its content and, moments later, given its
+place in a chain (``schakel.audit.chain``): a sequence number and the hash of the entry before
+it, so that changing, removing or inserting an entry afterwards breaks the chain; ``schakel audit
+verify`` finds the first break. The log never holds the data itself, only which object was
+involved.
 """
 
 from __future__ import annotations
@@ -102,7 +104,10 @@ class AccessLogEntry(AppendOnlyModel):
     says who it was after people change roles or leave.
     """
 
-    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    # The place in the chain; empty for the moments between the append and the chaining.
+    sequence = models.PositiveBigIntegerField(
+        _("sequence"), unique=True, null=True, blank=True, editable=False
+    )
     occurred_at = models.DateTimeField(_("when"), db_index=True)
     event = models.CharField(_("event"), max_length=20, choices=AccessEvent.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
@@ -134,8 +139,12 @@ class AccessLogEntry(AppendOnlyModel):
     )
     source_address = models.GenericIPAddressField(_("source address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
-    entry_hash = models.CharField(_("hash"), max_length=64, editable=False)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
+    # A keyed MAC of the content, written with the entry: it protects the content already before
+    # the entry has its place in the chain. Empty on entries from before chaining was deferred
+    # (they were chained as they were written); none may follow an entry that has one.
+    content_mac = models.CharField(_("content MAC"), max_length=64, blank=True, editable=False)
     # "hmac-sha256": keyed with a key the database does not hold (SCHAKEL_AUDIT_KEY), so a
     # changed entry cannot be re-hashed by someone with only database access. Entries written
     # before the key existed keep "sha256"; none may follow a keyed one.
@@ -148,11 +157,21 @@ class AccessLogEntry(AppendOnlyModel):
     class Meta:
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access log")
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["user", "occurred_at"], name="audit_user_when_idx")]
+        # The order of writing; the chain's order (``sequence``) follows it within moments.
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["user", "occurred_at"], name="audit_user_when_idx"),
+            # Only the entries waiting for their place in the chain: a handful at any time.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(sequence__isnull=True),
+                name="audit_access_pending_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.occurred_at:%Y-%m-%d %H:%M:%S} {self.event} {self.outcome}"
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S}"
+        return f"#{self.sequence or '-'} {when} {self.event} {self.outcome}"
 
     def hashed_content(self) -> dict[str, Any]:
         """The fields the hash covers, as plain JSON values."""
@@ -173,6 +192,17 @@ class AccessLogEntry(AppendOnlyModel):
             "source_address": self.source_address,
             "detail": self.detail,
         }
+
+    @property
+    def chained(self) -> bool:
+        return self.sequence is not None
+
+    def compute_content_mac(self) -> str:
+        """HMAC-SHA-256 with the audit key over the content alone (no place in the chain)."""
+        content = self.hashed_content()
+        del content["sequence"]
+        payload = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hmac.new(audit_key(), f"content\n{payload}".encode(), hashlib.sha256).hexdigest()
 
     def compute_hash(self) -> str:
         """The hash over the previous hash and this entry's content, in a canonical form:

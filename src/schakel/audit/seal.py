@@ -18,7 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from schakel.audit.models import AccessLogEntry, audit_key
+from schakel.audit.chain import chain_head, chain_pending
+from schakel.audit.models import audit_key
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,12 @@ def seal_file() -> Path:
 
 
 def seal_chain() -> Seal | None:
-    """Append a seal of the current head (nothing when the log is empty)."""
-    last = AccessLogEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-    if last is None:
+    """Chain what waits, then append a seal of the chain's head (nothing when it is empty)."""
+    chain_pending()
+    head = chain_head()
+    if head is None:
         return None
-    seal = Seal(last["sequence"], last["entry_hash"], timezone.now().isoformat())
+    seal = Seal(head[0], head[1], timezone.now().isoformat())
     path = seal_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps({**seal.__dict__, "signature": seal.signature()})

@@ -72,7 +72,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """Search the access log by patient (BSN), user and period."""
     officer = _privacy_officer(request)
     form = AccessLogSearchForm(request.GET or None)
-    entries = AccessLogEntry.objects.select_related("user").order_by("-sequence")
+    entries = AccessLogEntry.objects.select_related("user").order_by("-pk")
     patient = None
     if form.is_valid():
         if form.cleaned_data["bsn"]:
@@ -116,9 +116,7 @@ def patient_report(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PeriodForm(request.GET or None)
     entries = (
-        AccessLogEntry.objects.filter(patient_id=patient.pk)
-        .select_related("user")
-        .order_by("sequence")
+        AccessLogEntry.objects.filter(patient_id=patient.pk).select_related("user").order_by("pk")
     )
     if form.is_valid():
         entries = _within(entries, form)

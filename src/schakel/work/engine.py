@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
@@ -200,8 +201,30 @@ def evaluate_signals(
     return EvaluationResult(opened, resolved)
 
 
+# The subjects written in the current transaction, evaluated together when it commits.
+_PENDING = "schakel_signals_to_evaluate"
+
+
 def evaluate_now(instance: models.Model) -> None:
     """After a write: this subject's signals, evaluated when the transaction commits, so the
-    page the user sees next already shows what the write resolved or raised."""
+    page the user sees next already shows what the write resolved or raised.
+
+    A request that makes several writes (a task and a timeline line, say) evaluates each
+    subject once: the first callback at the commit takes every subject written; the others
+    find nothing left. (One callback per write, so that a test capturing the callbacks of a
+    block sees them; subjects of a rolled-back write are merely evaluated once more later.)
+    """
     model, pk = type(instance), instance.pk
-    transaction.on_commit(lambda: evaluate_signals(model, [pk]))
+    pending: dict[type[models.Model], set[Any]] | None = getattr(connection, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(connection, _PENDING, pending)
+    pending.setdefault(model, set()).add(pk)
+    transaction.on_commit(_evaluate_pending)
+
+
+def _evaluate_pending() -> None:
+    pending: dict[type[models.Model], set[Any]] = getattr(connection, _PENDING, None) or {}
+    setattr(connection, _PENDING, None)
+    for model, ids in pending.items():
+        evaluate_signals(model, sorted(ids))

@@ -7,14 +7,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from schakel.audit.chain import chain_pending
 from schakel.audit.seal import seal_chain
 from schakel.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
     help = (
-        "Work with the access log. 'verify' checks the keyed hash chain and the last seal and "
-        "reports the first break; 'seal' writes a seal of the head outside the database."
+        "Work with the access log. 'verify' chains what waits, then checks the keyed hash "
+        "chain and the last seal and reports the first break; 'seal' writes a seal of the "
+        "head outside the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,10 +27,14 @@ class Command(BaseCommand):
             seal = seal_chain()
             self.stdout.write(f"Sealed at entry {seal.sequence}." if seal else "Nothing to seal.")
             return
+        chain_pending()
         report = verify_chain()
         if report.intact:
+            waiting = f" ({report.waiting} just appended, waiting)" if report.waiting else ""
             self.stdout.write(
-                self.style.SUCCESS(f"Access log intact: {report.checked} entries verified.")
+                self.style.SUCCESS(
+                    f"Access log intact: {report.checked} entries verified.{waiting}"
+                )
             )
             return
         where = f" at entry {report.broken_sequence}" if report.broken_sequence else ""
