@@ -125,6 +125,36 @@ class GpFindsAContactTests(BrowserTestCase):
 
 
 @pytest.mark.browser
+class GpSearchesAHospitalElsewhereTests(BrowserTestCase):
+    def test_typing_finds_a_hospital_outside_the_region_and_keeps_the_other_choices(self):
+        from schakel.directory.models import Organization, OrganizationKind, Region
+
+        elsewhere = Region.objects.create(name="Noord-Nederland")
+        Organization.objects.create(
+            region=elsewhere, kind=OrganizationKind.HOSPITAL, name="Ommelander Ziekenhuis"
+        )
+        page = self.page
+        page.goto(f"{self.live_server_url}/wegwijzer/")
+        self.log_in_as_the_gp()
+        page.get_by_role("heading", name="Wie benader ik waarvoor?").wait_for()
+        hospital = page.locator("#id_hospital")
+        assert "Ommelander" not in hospital.inner_text()  # not the whole country
+        page.get_by_label("Tumortype").select_option(label="Borstkanker")
+        # Typing is enough (htmx, after a pause): the hospital list gains what was found.
+        page.locator("#id_ziekenhuis_zoeken").press_sequentially("ommel", delay=50)
+        page.locator("#id_hospital option", has_text="Ommelander Ziekenhuis").wait_for(
+            state="attached"
+        )
+        assert page.get_by_label("Tumortype").input_value() != ""  # still chosen
+        hospital.select_option(label="Ommelander Ziekenhuis")
+        page.get_by_label("Onderwerp").select_option(label="Bijwerkingen tijdens behandeling")
+        page.get_by_role("button", name="Toon aanspreekpunten").click()
+        page.wait_for_url("**hospital=*")
+        assert page.get_by_label("Tumortype").input_value() != ""
+        assert self.outside_requests == []
+
+
+@pytest.mark.browser
 class GpFollowsAPatientWhoMovedTests(BrowserTestCase):
     """The GP opens "Mijn patiënten met kanker", finds the patient who moved between three
     hospitals, and sees who is aan zet."""

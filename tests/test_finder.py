@@ -166,10 +166,17 @@ class FinderRankingTests(SchakelTestCase):
         response = self.client.get(
             FINDER,
             {"hospital": self.hospital.pk, "tumour_type": self.breast.pk},
-            headers={"HX-Request": "true"},
+            headers={"HX-Request": "true", "HX-Target": "finder-results"},
         )
         self.assertNotContains(response, "<html")
         self.assertContains(response, "Ivo Jansen")
+        # The hospital search swaps the form: it gets the page and picks the form out of it.
+        search = self.client.get(
+            FINDER,
+            {"ziekenhuis_zoeken": "zkh", "tumour_type": str(self.breast.pk)},
+            headers={"HX-Request": "true", "HX-Target": "finder-form"},
+        )
+        self.assertContains(search, 'id="finder-form"')
 
     def test_a_bad_choice_is_explained_in_dutch(self):
         self.login(self.gp)

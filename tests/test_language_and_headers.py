@@ -74,7 +74,9 @@ class HeadersTests(SchakelTestCase):
         self.assertIn("object-src 'none'", page["Content-Security-Policy"])
         self.assertEqual(page["Permissions-Policy"], "camera=(), microphone=(), geolocation=()")
         self.assertFalse(page.wsgi_request.htmx)  # type: ignore[attr-defined]
-        part = self.client.get(FINDER, headers={"HX-Request": "true"})
+        part = self.client.get(
+            FINDER, headers={"HX-Request": "true", "HX-Target": "finder-results"}
+        )
         self.assertTrue(part.wsgi_request.htmx)  # type: ignore[attr-defined]
         self.assertNotIn("<html", part.content.decode())  # a fragment for htmx
         boosted = self.client.get(FINDER, headers={"HX-Request": "true", "HX-Boosted": "true"})

@@ -320,6 +320,39 @@ class PathwayPageTests(PathwayTestCase):
         self.assertRedirects(response, pathway.get_absolute_url(), fetch_redirect_response=False)
 
     def test_a_specialist_of_another_hospital_is_refused_as_responsible(self):
+    def test_a_search_keeps_what_was_filled_in_and_offers_what_it_found(self):
+        """What htmx sends while someone types in the search: the form's values come along and
+        come back chosen, beside the hospital the search found."""
+        far = Organization.objects.create(
+            region=self.region, kind=OrganizationKind.HOSPITAL, name="Ommelander Ziekenhuis"
+        )
+        self.login(self.specialist)
+        start = reverse("pathways:start", args=[self.patient.pk])
+        page = self.client.get(
+            start,
+            {
+                "zoeken": "ommeland",
+                "tumour_type": str(self.lung.pk),
+                "phase": str(Phase.TREATMENT),
+            },
+        )
+        self.assertContains(
+            page, f'<option value="{far.pk}">Ommelander Ziekenhuis</option>', html=True
+        )
+        self.assertContains(
+            page, f'<option value="{self.lung.pk}" selected>{self.lung.name}</option>', html=True
+        )
+        self.assertContains(page, 'hx-include="#start-form"')
+        self.assertContains(page, 'hx-params="not csrfmiddlewaretoken"')
+        # A hospital chosen before the search stays offered, wherever it is.
+        later = self.client.get(start, {"zoeken": "xyz", "hospital": str(far.pk)})
+        self.assertContains(
+            later, f'<option value="{far.pk}" selected>Ommelander Ziekenhuis</option>', html=True
+        )
+        # The plain search, without JavaScript, sends only itself: the form starts empty.
+        plain = self.client.get(start, {"zoeken": "ommeland"})
+        self.assertEqual(plain.context["form"].initial, {})
+
         self.login(self.specialist)
         response = self.client.post(
             reverse("pathways:start", args=[self.patient.pk]),

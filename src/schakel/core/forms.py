@@ -83,3 +83,27 @@ class OfferedChoiceField(forms.ModelChoiceField):
         iterator = self.iterator(self)
         iterator.queryset = rows
         self.widget.choices = iterator
+
+
+def kept_initial(
+    request: Any, form_class: type[forms.Form | forms.ModelForm[Any]], search_param: str
+) -> dict[str, Any]:
+    """What a person had already filled in when they searched a picker.
+
+    The search (``search_param``, a GET parameter) sends the form's current values along (htmx
+    includes them), and the form is shown again with them, so a search never empties it. Without
+    the search, or without JavaScript (the plain search sends only itself), nothing is kept.
+    """
+    if request.method != "GET" or search_param not in request.GET:
+        return {}
+    kept: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        if getattr(field.widget, "allow_multiple_selected", False):
+            kept[name] = request.GET.getlist(name)
+        elif isinstance(field, forms.BooleanField):
+            kept[name] = name in request.GET  # an unticked box is not sent
+        elif name in request.GET:
+            kept[name] = request.GET.get(name)
+    if not any(value for value in kept.values()):
+        return {}  # only the search itself: the form's own defaults stand
+    return {name: value for name, value in kept.items() if value not in ("", [])}

@@ -58,7 +58,7 @@ class FinderForm(forms.Form):
                 user,
                 OrganizationKind.HOSPITAL,
                 search=search,
-                chosen=chosen_ids(self.data, "hospital"),
+                chosen=chosen_ids(self, "hospital"),
                 recent=recent or [],
             )
         )

@@ -88,12 +88,20 @@ def roles_offered(
     return roles.filter(offered).order_by("practitioner__sort_name", "pk")
 
 
-def chosen_ids(data: Any, *names: str) -> list[int]:
-    """The ids a bound form chose for these fields (digits only; the rest is the form's to
-    refuse)."""
+def chosen_ids(form: Any, *names: str) -> list[int]:
+    """The ids a form chose for these fields: what it was sent, or, unbound, what it starts
+    with (digits only; the rest is the form's to refuse)."""
+    data = form.data if form.is_bound else form.initial
     found = []
     for name in names:
-        for value in data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]:
+        if hasattr(data, "getlist"):
+            values = data.getlist(name)
+        else:
+            value = data.get(name)
+            values = value if isinstance(value, list | tuple) else [value]
+        for value in values:
+            if hasattr(value, "pk"):
+                value = value.pk
             text = str(value or "")
             if text.isdigit() and len(text) <= 18:
                 found.append(int(text))

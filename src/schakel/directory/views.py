@@ -85,9 +85,15 @@ def finder(request: HttpRequest) -> HttpResponse:
         "result": result,
         "report_form": ReportForm(),
         "hospital_search": search,
+        # The plain search (without JavaScript) keeps what was chosen besides the hospital.
+        "finder_keep": [(n, v) for n in ("tumour_type", "topic") if (v := form[n].value())],
     }
     return render_page_or_fragment(
-        request, "directory/finder.html", "directory/_finder_results.html", context
+        request,
+        "directory/finder.html",
+        "directory/_finder_results.html",
+        context,
+        target="finder-results",
     )
 
 

@@ -187,7 +187,7 @@ class SeriesForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.regional = regional
-        chosen = chosen_ids(self.data, "hospital", "chair", "coordinator")
+        chosen = chosen_ids(self, "hospital", "chair", "coordinator")
         if self.instance.pk:
             chosen += [
                 pk

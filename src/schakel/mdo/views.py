@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schakel.accounts.middleware import two_factor_exempt
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
+from schakel.core.forms import kept_initial
 from schakel.core.messages import form_errors_as_messages
 from schakel.directory.access import acting_role, active_roles
 from schakel.directory.actor import Actor
@@ -463,6 +464,7 @@ def series_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         regional=regional,
         user=request.user,
         search=search,
+        initial=kept_initial(request, SeriesForm, "zoeken"),
     )
     if request.method == "POST" and form.is_valid():
         planned, kept = actions.do_save_series(

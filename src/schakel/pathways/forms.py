@@ -60,7 +60,7 @@ class StartPathwayForm(forms.Form):
     def __init__(self, *args: Any, user: Any, search: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         own = Organization.objects.filter(roles__practitioner__user=user, roles__is_active=True)
-        chosen = chosen_ids(self.data, "hospital", "specialist", "case_manager")
+        chosen = chosen_ids(self, "hospital", "specialist", "case_manager")
         offers = {
             "hospital": organisations_offered(
                 user, OrganizationKind.HOSPITAL, search=search, chosen=chosen
@@ -271,7 +271,7 @@ class TeamMemberForm(forms.Form):
                 CARE_TEAM_ROLES,
                 near=Q(organization_id__in=[pk for pk in organisations if pk]),
                 search=search,
-                chosen=chosen_ids(self.data, "role"),
+                chosen=chosen_ids(self, "role"),
                 limit=TEAM_OFFER_LIMIT,
             )
         )

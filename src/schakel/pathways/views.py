@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.audit.models import AccessEvent
+from schakel.core.forms import kept_initial
 from schakel.core.messages import form_errors_as_messages
 from schakel.pathways import actions
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
@@ -108,7 +109,12 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     )
     actor = access.actor(request)
     search = request.GET.get("zoeken", "").strip()[:100]
-    form = StartPathwayForm(request.POST or None, user=request.user, search=search)
+    form = StartPathwayForm(
+        request.POST or None,
+        user=request.user,
+        search=search,
+        initial=kept_initial(request, StartPathwayForm, "zoeken"),
+    )
     if request.method == "POST" and form.is_valid():
         pathway = actions.do_start_pathway(
             access.patient,
@@ -170,14 +176,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "finder_query": finder_query,
         "event_form": EventForm(
             pathway,
-            initial={"organization": current[0].hospital_id if current else None},
+            initial={
+                "organization": current[0].hospital_id if current else None,
+                **kept_initial(request, EventForm, "organisatie"),
+            },
             search=organisation_search,
         ),
         "organisation_search": organisation_search,
         "person_search": person_search,
         "task_form": TaskForm(pathway),
         "phase_form": PhaseForm(initial={"phase": pathway.phase}),
-        "team_form": TeamMemberForm(pathway, search=person_search),
+        "team_form": TeamMemberForm(
+            pathway, search=person_search, initial=kept_initial(request, TeamMemberForm, "persoon")
+        ),
         "now": timezone.now(),
         "sections": render_sections(request, access),
     }

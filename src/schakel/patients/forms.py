@@ -50,7 +50,7 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         practice = self.fields["gp_practice"]
         assert isinstance(practice, OfferedChoiceField)  # noqa: S101
-        chosen = chosen_ids(self.data, "gp_practice")
+        chosen = chosen_ids(self, "gp_practice")
         if self.instance.gp_practice_id:
             chosen.append(self.instance.gp_practice_id)
         # The user's own practice, the region's first ones, and what a search found.

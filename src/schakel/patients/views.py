@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access
 from schakel.audit.models import AccessEvent, Outcome
+from schakel.core.forms import kept_initial
 from schakel.core.identifiers import normalise_bsn
 from schakel.directory.access import acting_role
 from schakel.patients.access import get_patient_for_user, log_patients_listed, visible_patients
@@ -73,7 +74,12 @@ def register(request: HttpRequest) -> HttpResponse:
     """Register a patient. A known BSN is refused with a link to the existing record."""
     actor = _actor(request)
     search = request.GET.get("praktijk_zoeken", "").strip()[:100]
-    form = PatientForm(request.POST or None, user=request.user, search=search)
+    form = PatientForm(
+        request.POST or None,
+        user=request.user,
+        search=search,
+        initial=kept_initial(request, PatientForm, "praktijk_zoeken"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             patient = do_register_patient(actor=actor, **form.cleaned_data)
