@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from schakel.directory.models import Function, Organization, OrganizationKind
-from tests.base import make_person
+from tests.base import body_of, make_person
 from tests.test_persona_sweep import SweepRegion
 
 # Bytes a page may differ by between the two runs: ids and counters that gain a digit.
@@ -30,7 +30,7 @@ class PageSizeTests(SweepRegion):
             for name, url in self.urls():
                 with CaptureQueriesContext(connection) as queries:
                     response = self.client.get(url)
-                size = len(response.content) if response.status_code == 200 else 0
+                size = len(body_of(response)) if response.status_code == 200 else 0
                 found[(member.email, name)] = (response.status_code, size, len(queries))
         return found
 

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, AccessLogEntry, Outcome
-from schakel.directory.models import Function, PractitionerRole
+from schakel.directory.models import Function, Organization, OrganizationKind, PractitionerRole
 from schakel.pathways.models import CarePathway, EventKind, PathwayHospital, Phase
 from schakel.pathways.rules import PathwayRule
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
@@ -19,6 +19,7 @@ from schakel.proms.models import PathwaySchedule, PromSchedule, QuestionnaireVer
 from schakel.proms.schedules import do_follow_schedule
 from schakel.work.actions import do_create_task
 from schakel.work.models import Notification, Signal, Task, TaskStatus
+from tests.base import last_log_pk
 from tests.pathways_base import PathwayTestCase
 
 
@@ -117,7 +118,7 @@ class EveryPersonaTests(PathwayTestCase):
                     response = getattr(self.client, method)(self.url_for(name, route))
                     self.assertIn(response.status_code, (404, 405), (outsider, name, method))
                     if response.status_code == 404:
-                        entry = AccessLogEntry.objects.order_by("-sequence").first()
+                        entry = AccessLogEntry.objects.order_by("-pk").first()
                         assert entry is not None
                         self.assertEqual(AccessLogEntry.objects.count(), before + 1)
                         self.assertEqual((entry.user, entry.outcome), (outsider, Outcome.DENIED))
@@ -142,7 +143,7 @@ class EveryPersonaTests(PathwayTestCase):
                     self.assertEqual(response.status_code, 200, (member, name))
                     entry = (
                         AccessLogEntry.objects.filter(event=AccessEvent.READ, user=member)
-                        .order_by("-sequence")
+                        .order_by("-pk")
                         .first()
                     )
                     assert entry is not None
@@ -179,24 +180,24 @@ class PathwayPageTests(PathwayTestCase):
         response = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
         self.assertContains(response, "Niemand is aan zet")
 
-    def test_recording_a_transfer_through_the_page(self):
+    def test_a_transfer_or_handover_is_not_a_line_typed_on_the_timeline(self):
+        """They go through a handover, which the receiver accepts (tests/test_handovers.py)."""
         self.login(self.specialist)
+        page = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
+        kinds = [value for value, _label in page.context["event_form"].fields["kind"].choices]
+        self.assertNotIn(EventKind.TRANSFER, kinds)
+        self.assertNotIn(EventKind.HANDOVER, kinds)
+        self.assertContains(page, "Overdragen aan een ander ziekenhuis")
         response = self.client.post(
             reverse("pathways:add_event", args=[self.pathway.pk]),
             {
                 "kind": EventKind.TRANSFER,
                 "organization": self.hospital.pk,
                 "to_organization": self.other_hospital.pk,
-                "summary": "Voor HIPEC",
             },
         )
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(
-            PathwayHospital.objects.filter(
-                pathway=self.pathway, hospital=self.other_hospital
-            ).exists()
-        )
-        self.assertTrue(self.pathway.events.filter(kind=EventKind.TRANSFER).exists())
+        self.assertFalse(self.pathway.events.filter(kind=EventKind.TRANSFER).exists())
 
     def test_an_incomplete_event_is_refused_with_a_reason_and_nothing_stored(self):
         self.login(self.specialist)
@@ -319,7 +320,6 @@ class PathwayPageTests(PathwayTestCase):
         pathway = CarePathway.objects.get(tumour_type=self.lung)
         self.assertRedirects(response, pathway.get_absolute_url(), fetch_redirect_response=False)
 
-    def test_a_specialist_of_another_hospital_is_refused_as_responsible(self):
     def test_a_search_keeps_what_was_filled_in_and_offers_what_it_found(self):
         """What htmx sends while someone types in the search: the form's values come along and
         come back chosen, beside the hospital the search found."""
@@ -353,6 +353,7 @@ class PathwayPageTests(PathwayTestCase):
         plain = self.client.get(start, {"zoeken": "ommeland"})
         self.assertEqual(plain.context["form"].initial, {})
 
+    def test_a_specialist_of_another_hospital_is_refused_as_responsible(self):
         self.login(self.specialist)
         response = self.client.post(
             reverse("pathways:start", args=[self.patient.pk]),
@@ -519,7 +520,7 @@ class RefusedWritesAreLoggedAsRefusedTests(PathwayTestCase):
             {"kind": "note", "summary": "x"},
         )
         self.assertEqual(response.status_code, 403)
-        last = AccessLogEntry.objects.order_by("-sequence").first()
+        last = AccessLogEntry.objects.order_by("-pk").first()
         assert last is not None
         self.assertEqual((last.event, last.outcome), (AccessEvent.UPDATE, Outcome.DENIED))
         self.assertFalse(
@@ -530,9 +531,9 @@ class RefusedWritesAreLoggedAsRefusedTests(PathwayTestCase):
 
     def test_an_invalid_form_is_a_read_not_a_logged_change(self):
         self.login(self.gp)
-        before = AccessLogEntry.objects.count()
+        before = last_log_pk()
         self.client.post(reverse("pathways:add_event", args=[self.pathway.pk]), {"kind": "note"})
-        written = AccessLogEntry.objects.filter(sequence__gt=before)
+        written = AccessLogEntry.objects.filter(pk__gt=before)
         self.assertEqual(list(written.values_list("event", "outcome")), [("read", "success")])
 
 
@@ -553,9 +554,9 @@ class ListLogsTheRoleThatGivesAccessTests(PathwayTestCase):
         user = self.user_of(elsewhere)
         TOTPDevice.objects.create(user=user, name="app", confirmed=True)
         self.login(user)
-        before = AccessLogEntry.objects.count()
+        before = last_log_pk()
         self.client.get(reverse("patients:list"))
-        entry = AccessLogEntry.objects.get(sequence__gt=before, patient_id=self.patient.pk)
+        entry = AccessLogEntry.objects.get(pk__gt=before, patient_id=self.patient.pk)
         self.assertEqual((entry.role, entry.organisation), ("huisarts", self.practice.name))
 
 

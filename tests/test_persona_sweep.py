@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessLogEntry, Outcome
 from schakel.directory.actions import do_report_contact_entry
 from schakel.directory.models import ContactReport, Function, ReportReason
+from schakel.handovers.actions import do_add_attachment, do_send_handover
+from schakel.handovers.models import Attachment, Direction, Handover, HandoverStep, Reason
 from schakel.mdo.actions import do_add_to_agenda
 from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
 from schakel.pathways.models import CarePathway, PathwayEvent
@@ -24,7 +27,7 @@ from schakel.proms.schedules import do_follow_schedule
 from schakel.work.actions import do_create_task
 from schakel.work.engine import evaluate_signals
 from schakel.work.models import Notification, Signal, Task
-from tests.base import make_person
+from tests.base import body_of, last_log_pk, make_person
 from tests.pathways_base import PathwayTestCase
 
 # Pages outside the sweep, and why.
@@ -73,6 +76,8 @@ class SweepRegion(PathwayTestCase):
     emergency: EmergencyAccess
     other_specialist: User
     no_role: User
+    handover: Handover
+    attachment: Attachment
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -139,6 +144,25 @@ class SweepRegion(PathwayTestCase):
                 "elders@test.nl", cls.other_hospital, Function.MEDICAL_ONCOLOGIST, "Olaf", "Elders"
             )
         )
+        cls.handover = do_send_handover(
+            cls.pathway,
+            direction=Direction.TO_GP,
+            reason=Reason.END_OF_TREATMENT,
+            receiver_organization=cls.practice,
+            receiver_role=cls.gp_role,
+            letter="Behandeling afgerond; nazorg graag door u.",
+            plan={
+                "diagnosis": "Mammacarcinoom",
+                "treatment_summary": "Operatie",
+                "alarm_symptoms": "Nieuwe knobbel",
+                "review_date": timezone.localdate() + timedelta(days=365),
+            },
+            checks=[{"what": "Nazorggesprek", "by": "gp", "due_on": timezone.localdate()}],
+            actor=specialist,
+        )
+        cls.attachment = do_add_attachment(
+            cls.handover, SimpleUploadedFile("brief.pdf", b"%PDF-1.4\n%%EOF\n"), actor=specialist
+        )
         cls.no_role = User.objects.create_user("geenrol@test.nl", "x" * 20)
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -164,6 +188,9 @@ class SweepRegion(PathwayTestCase):
             "directory:": self.gp_role.pk,
             "patients:review_emergency": self.emergency.pk,
             "patients:access_report": self.patient.pk,
+            "handovers:": self.handover.pk,
+            "handovers:new": self.pathway.pk,
+            "handovers:attachment": self.attachment.pk,
         }
         kwargs: dict[str, object] = {}
         if "<id:pk>" in route:
@@ -192,6 +219,9 @@ class SweepRegion(PathwayTestCase):
             PathwayEvent.objects.count(),
             Task.objects.filter(status="requested").count(),
             MdoMeeting.objects.filter(status="scheduled").count(),
+            Handover.objects.filter(status="requested").count(),
+            HandoverStep.objects.count(),
+            Attachment.objects.count(),
         )
 
 
@@ -211,7 +241,7 @@ class PersonaSweepTests(SweepRegion):
                     self.assertLess(response.status_code, 500)
                     if response.status_code == 200:
                         for marker in PATIENT_MARKERS:
-                            self.assertNotIn(marker, response.content.decode())
+                            self.assertNotIn(marker, body_of(response).decode())
 
     def test_outsiders_never_see_the_patient_never_cause_5xx_and_write_nothing(self):
         before = self.snapshot()
@@ -229,21 +259,19 @@ class PersonaSweepTests(SweepRegion):
                     continue  # the privacy officer's own pages name patients, by design
                 for method in ("get", "post"):
                     logged = (
-                        AccessLogEntry.objects.order_by("-sequence")
-                        .values_list("sequence", flat=True)
-                        .first()
+                        AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
                         or 0
                     )
                     response = getattr(self.client, method)(url)
                     with self.subTest(outsider=outsider.email, name=name, method=method):
                         self.assertLess(response.status_code, 500)
-                        body = response.content.decode(errors="replace")
+                        body = body_of(response).decode(errors="replace")
                         for marker in PATIENT_MARKERS:
                             self.assertNotIn(marker, body)
                         # A refused write is never logged as a successful one.
                         self.assertFalse(
                             AccessLogEntry.objects.filter(
-                                sequence__gt=logged,
+                                pk__gt=logged,
                                 user=outsider,
                                 patient_id=self.patient.pk,
                                 outcome=Outcome.SUCCESS,
@@ -257,19 +285,16 @@ class PersonaSweepTests(SweepRegion):
             self.login(member)
             for name, url in self.urls():
                 before = (
-                    AccessLogEntry.objects.order_by("-sequence")
-                    .values_list("sequence", flat=True)
-                    .first()
-                    or 0
+                    AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
                 )
                 response = self.client.get(url)
                 with self.subTest(member=member.email, name=name):
                     self.assertLess(response.status_code, 500)
-                    body = response.content.decode(errors="replace")
+                    body = body_of(response).decode(errors="replace")
                     if any(marker in body for marker in PATIENT_MARKERS):
                         self.assertTrue(
                             AccessLogEntry.objects.filter(
-                                sequence__gt=before, patient_id=self.patient.pk, user=member
+                                pk__gt=before, patient_id=self.patient.pk, user=member
                             ).exists(),
                             "the page names the patient but wrote no access-log row",
                         )
@@ -284,7 +309,7 @@ class PersonaSweepTests(SweepRegion):
                 response = self.client.get(url)
                 if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                     continue
-                body = response.content.decode(errors="replace")
+                body = body_of(response).decode(errors="replace")
                 with self.subTest(member=member.email, name=name):
                     for text in internal:
                         at = body.find(text)
@@ -307,7 +332,7 @@ class PersonaSweepTests(SweepRegion):
         self.login(self.other_specialist)
         before = AccessLogEntry.objects.count()
         self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
-        entry = AccessLogEntry.objects.order_by("-sequence").first()
+        entry = AccessLogEntry.objects.order_by("-pk").first()
         assert entry is not None
         self.assertEqual(AccessLogEntry.objects.count(), before + 1)
         self.assertEqual((entry.user, entry.outcome), (self.other_specialist, Outcome.DENIED))
@@ -324,12 +349,14 @@ class TodayOnceTests(SweepRegion):
 
         self.login(self.case_manager)
         self.client.get(reverse("work:today"))
-        before = AccessLogEntry.objects.count()
+        before = last_log_pk()
         with CaptureQueriesContext(connection) as queries:
             page = self.client.get(reverse("work:today"))
         self.assertContains(page, "Bel Piet Jansen terug")  # the patient is in two sections
-        entries = AccessLogEntry.objects.filter(sequence__gt=before, patient_id=self.patient.pk)
+        entries = AccessLogEntry.objects.filter(pk__gt=before, patient_id=self.patient.pk)
         self.assertEqual(entries.filter(event=AccessEvent.READ).count(), 1)
         candidates = [q for q in queries if "UNION" in q["sql"] and "carerelation" in q["sql"]]
         self.assertEqual(len(candidates), 1)
-        self.assertLessEqual(len(queries), 25)  # 41 before the request cache
+        # 41 before the request cache; the access log's chaining at the end of the request takes
+        # two statements (what waits and the head, then the update) instead of one per append.
+        self.assertLessEqual(len(queries), 25)

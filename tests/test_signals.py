@@ -103,11 +103,32 @@ class SignalRuleTests(PathwayTestCase):
         )
         evaluate_signals()
         self.assertIn(PathwayRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+        # A line "handover" on the timeline is not a handover: one sent to the GP is.
         actions.do_record_event(
             self.pathway,
             EventKind.HANDOVER,
             organization=self.hospital,
             to_organization=self.practice,
+            actor=actor,
+        )
+        evaluate_signals()
+        self.assertIn(PathwayRule.TREATMENT_END_WITHOUT_HANDOVER, self.open_rules())
+        from schakel.handovers.actions import do_send_handover
+        from schakel.handovers.models import Direction, Reason
+
+        do_send_handover(
+            self.pathway,
+            direction=Direction.TO_GP,
+            reason=Reason.END_OF_TREATMENT,
+            receiver_organization=self.practice,
+            receiver_role=None,
+            letter="Behandeling afgerond.",
+            plan={
+                "diagnosis": "Mammacarcinoom",
+                "treatment_summary": "Chemotherapie",
+                "alarm_symptoms": "Botpijn",
+                "review_date": timezone.localdate() + timedelta(days=365),
+            },
             actor=actor,
         )
         evaluate_signals()

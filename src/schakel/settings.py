@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "schakel.proms",
     "schakel.mdo",
     "schakel.messaging",
+    "schakel.handovers",
     "schakel.demo",
 ]
 
@@ -264,6 +265,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.text("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploaded files (handover attachments): never served as static files, only through the
+# access helper of what they belong to.
+MEDIA_ROOT = Path(env.text("SCHAKEL_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -307,12 +311,12 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         env.number("SCHAKEL_EMAIL_CHECK_MINUTES", 5, minimum=1) * 60,
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
+    # Entries a request's end did not chain (written by jobs, or lost a race for the lock).
+    ("schakel.audit.jobs.chain_access_log", 60),
     (
         "schakel.audit.jobs.seal_access_log",
         env.number("SCHAKEL_AUDIT_SEAL_MINUTES", 60, minimum=1) * 60,
     ),
-    # Entries a request's end did not chain (written by jobs, or lost a race for the lock).
-    ("schakel.audit.jobs.chain_access_log", 60),
     ("schakel.proms.jobs.send_scheduled_questionnaires", 60 * 60),
 ]
 

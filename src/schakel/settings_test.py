@@ -25,6 +25,8 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Seals of the access log go to a file of this test run; the table may be flushed.
 SCHAKEL_AUDIT_SEAL_FILE = Path(tempfile.mkdtemp(prefix="schakel-seals-")) / "seals.jsonl"
 SCHAKEL_AUDIT_TRUNCATE_GUARD = False
+# Attachments of this test run.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="schakel-media-"))
 
 # Jobs run at once, inside the test, when their transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

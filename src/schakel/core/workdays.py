@@ -7,10 +7,11 @@ Friday), as the `holidays` package lists them.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils import timezone
 
 
 @lru_cache(maxsize=32)
@@ -42,3 +43,24 @@ def working_days_after(day: date, count: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def last_day_overdue(now: datetime, working_days: int, due_time: time) -> date:
+    """The last day D whose deadline (``due_time``, ``working_days`` working days after D) has
+    passed at ``now``.
+
+    Deadlines grow with D, so "the deadline of D has passed" is "D <= this day": a date
+    comparison the database can do, instead of working-day arithmetic per row.
+    """
+    day = timezone.localdate(now)
+    zone = timezone.get_current_timezone()
+    while datetime.combine(working_days_after(day, working_days), due_time, zone) >= now:
+        day -= timedelta(days=1)
+    return day
+
+
+def start_of_day_after(day: date) -> datetime:
+    """Midnight at the end of ``day``, in the current time zone."""
+    return datetime.combine(
+        day + timedelta(days=1), datetime.min.time(), timezone.get_current_timezone()
+    )

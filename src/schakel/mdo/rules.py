@@ -6,13 +6,13 @@ engine from ``MdoConfig.ready`` (pathways sits below mdo and does not import it)
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.workdays import working_days_after
+from schakel.core.workdays import last_day_overdue as core_last_day_overdue
+from schakel.core.workdays import start_of_day_after
 from schakel.mdo.actions import INPUT_DUE_TIME
 from schakel.mdo.models import AgendaItem, MdoOutcome, MeetingStatus
 from schakel.pathways.models import CarePathway
@@ -29,22 +29,8 @@ class MdoRule:
 
 
 def last_day_overdue(now: datetime, working_days: int) -> date:
-    """The last day D whose deadline (17:00, ``working_days`` working days after D) has passed.
-
-    Deadlines grow with D, so "the deadline of D has passed" is "D <= this day": a date
-    comparison the database can do, instead of working-day arithmetic per row.
-    """
-    day = timezone.localdate(now)
-    zone = timezone.get_current_timezone()
-    while datetime.combine(working_days_after(day, working_days), INPUT_DUE_TIME, zone) >= now:
-        day -= timedelta(days=1)
-    return day
-
-
-def _start_of_day_after(day: date) -> datetime:
-    return datetime.combine(
-        day + timedelta(days=1), datetime.min.time(), timezone.get_current_timezone()
-    )
+    """The last day whose MDO deadline (17:00, N working days later) has passed."""
+    return core_last_day_overdue(now, working_days, INPUT_DUE_TIME)
 
 
 def _advice_not_sent(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
@@ -52,7 +38,7 @@ def _advice_not_sent(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | No
     days = threshold_days(t, MdoRule.ADVICE_NOT_SENT)
     if days is None:
         return None
-    discussed_before = _start_of_day_after(last_day_overdue(now, days))
+    discussed_before = start_of_day_after(last_day_overdue(now, days))
     waiting = AgendaItem.objects.filter(
         pathway=OuterRef("pk"),
         removed_at__isnull=True,
@@ -68,7 +54,7 @@ def _not_acknowledged(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | N
     days = threshold_days(t, MdoRule.NOT_ACKNOWLEDGED)
     if days is None:
         return None
-    recorded_before = _start_of_day_after(last_day_overdue(now, days))
+    recorded_before = start_of_day_after(last_day_overdue(now, days))
     unread = MdoOutcome.objects.filter(
         agenda_item__pathway=OuterRef("pk"),
         acknowledged_at__isnull=True,

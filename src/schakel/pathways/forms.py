@@ -98,19 +98,22 @@ EVENT_NEEDS: dict[str, set[str]] = {
     EventKind.MDO: {"organization"},
     EventKind.TREATMENT_START: {"organization", "modality"},
     EventKind.TREATMENT_END: {"organization", "modality"},
-    EventKind.TRANSFER: {"organization", "to_organization"},
     EventKind.ARRIVAL: {"organization"},
     EventKind.ADMISSION: {"organization"},
     EventKind.DISCHARGE: {"organization"},
     EventKind.COMPLICATION: set(),
-    EventKind.HANDOVER: {"organization", "to_organization"},
     EventKind.DEATH: set(),
     EventKind.NOTE: {"summary"},
 }
 
 
+# What a person records by hand. A transfer or a handover is a handover between organisations
+# (it must be received and accepted): the handovers app writes those on the timeline.
+RECORDED_BY_HAND = [(kind.value, kind.label) for kind in EventKind if kind in EVENT_NEEDS]
+
+
 class EventForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What happened"), choices=EventKind.choices)
+    kind = forms.ChoiceField(label=_("What happened"), choices=RECORDED_BY_HAND)
     occurred_at = forms.DateTimeField(
         label=_("When"), widget=DateTimeInput, required=False, help_text=_("Empty: now.")
     )

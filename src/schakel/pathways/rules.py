@@ -30,6 +30,7 @@ class PathwayRule:
     NOBODY_AAN_ZET = "nobody_aan_zet"
     TASK_OVERDUE = "task_overdue"
     TRANSFER_WITHOUT_ARRIVAL = "transfer_no_arrival"
+    # Registered by the handovers app, which knows what a handover is.
     TREATMENT_END_WITHOUT_HANDOVER = "end_no_handover"
     SILENCE = "silence"
     DECEASED_OPEN = "deceased_open"
@@ -90,13 +91,6 @@ def _transfer_without_arrival(now: datetime, t: Thresholds) -> QuerySet[CarePath
     # Arrival at the hospital the patient was transferred to.
     arrival = Q(kind=EventKind.ARRIVAL, organization=OuterRef("to_organization"))
     return event_without_follow_up(now, days, EventKind.TRANSFER, arrival)
-
-
-def _treatment_end_without_handover(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
-    days = threshold_days(t, PathwayRule.TREATMENT_END_WITHOUT_HANDOVER)
-    if days is None:
-        return None
-    return event_without_follow_up(now, days, EventKind.TREATMENT_END, Q(kind=EventKind.HANDOVER))
 
 
 def _silence(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
@@ -184,14 +178,6 @@ def register() -> None:
         _("The patient was transferred, but the receiving hospital has not recorded arrival."),
         _("Check with the receiving hospital whether the patient arrived and is expected."),
         _transfer_without_arrival,
-        ("", 14),
-    )
-    rule(
-        PathwayRule.TREATMENT_END_WITHOUT_HANDOVER,
-        _("treatment ended without handover"),
-        _("Treatment ended, but no handover to the GP has been recorded."),
-        _("Ask the treating hospital to hand over to the GP, with the aftercare plan."),
-        _treatment_end_without_handover,
         ("", 14),
     )
     rule(

@@ -1,0 +1,44 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HandoversConfig(AppConfig):
+    name = "schakel.handovers"
+    label = "handovers"
+    verbose_name = _("Handovers")
+
+    def ready(self) -> None:
+        from schakel.core.events import subscribe
+        from schakel.core.menu import MenuEntry, register_menu_entry
+        from schakel.directory.access import cares_for_patients
+        from schakel.handovers import notify
+        from schakel.handovers.actions import PlanRevised
+        from schakel.handovers.rules import register
+        from schakel.handovers.sections import handovers_section
+        from schakel.pathways.sections import register_section
+        from schakel.work.registry import (
+            NotificationKind,
+            TaskKind,
+            register_notification_kind,
+            register_task_kind,
+        )
+
+        register()
+        for code, label, action in (
+            ("handovers.accept", _("accept or reject a handover"), notify.handover_action),
+            (
+                "handovers.rework",
+                _("a rejected handover: change and send again"),
+                notify.handover_action,
+            ),
+            ("handovers.check", _("aftercare check"), notify.check_action),
+        ):
+            register_task_kind(TaskKind(code, label, action))
+        register_notification_kind(
+            NotificationKind(
+                "handover_plan_changed", _("aftercare plan changed"), notify.render_plan_changed
+            )
+        )
+        subscribe(PlanRevised, notify.on_plan_revised)
+        register_menu_entry(MenuEntry(_("Handovers"), "handovers:list", 45, cares_for_patients))
+        register_section(handovers_section)

@@ -1,0 +1,347 @@
+"""Handovers between hospital and GP (and between hospitals), and the aftercare plan.
+
+A handover follows the FHIR Task status codes that Nictiz eOverdracht uses: requested (sent)
+→ received (opened by the receiving side) → accepted, or rejected with a reason (the sender is
+aan zet again and may send it again) → completed. Every moment is stored, so that the
+dashboard can compute "end of treatment → accepted handover" without reading the history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from schakel.core.models import TimestampedModel
+from schakel.directory.models import ContactPoint, Organization, PractitionerRole
+from schakel.pathways.models import CarePathway
+from schakel.proms.models import PromSchedule
+from schakel.work.models import Task
+
+
+class Direction(models.TextChoices):
+    TO_GP = "to_gp", _("hospital to GP")
+    TO_HOSPITAL = "to_hospital", _("GP to hospital")
+    TRANSFER = "transfer", _("hospital to hospital")
+
+
+class Reason(models.TextChoices):
+    END_OF_TREATMENT = "end_of_treatment", _("end of treatment: aftercare by the GP")
+    RE_REFERRAL = "re_referral", _("re-referral")
+    RECURRENCE = "recurrence", _("suspected recurrence")
+    REASSESS = "reassess", _("request to re-assess")
+    TRANSFER = "transfer", _("transfer of treatment")
+
+
+# Which reasons fit which direction.
+REASONS: dict[str, tuple[Reason, ...]] = {
+    Direction.TO_GP: (Reason.END_OF_TREATMENT,),
+    Direction.TO_HOSPITAL: (Reason.RE_REFERRAL, Reason.RECURRENCE, Reason.REASSESS),
+    Direction.TRANSFER: (Reason.TRANSFER,),
+}
+
+
+class HandoverStatus(models.TextChoices):
+    """FHIR Task.status, as eOverdracht uses it."""
+
+    REQUESTED = "requested", _("sent")
+    RECEIVED = "received", _("opened")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("withdrawn")
+
+
+OPEN_STATUSES = (HandoverStatus.REQUESTED, HandoverStatus.RECEIVED)
+
+
+class Handover(TimestampedModel):
+    """One handover of a patient's care from one organisation (and person) to another."""
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.PROTECT,
+        related_name="handovers",
+    )
+    direction = models.CharField(_("direction"), max_length=12, choices=Direction.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    sender_organization = models.ForeignKey(
+        Organization, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    sender_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    receiver_organization = models.ForeignKey(
+        Organization, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("to (person)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty: the organisation's team receives it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=HandoverStatus.choices, db_index=True
+    )
+    letter = models.TextField(_("summary letter"))
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    times_sent = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    # The moments, each kept once set (the dashboard's "end of treatment → accepted").
+    sent_at = models.DateTimeField(_("sent at"))
+    received_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Whose move it is now: the receiver's "accept" task, or the sender's after a rejection.
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("current task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["status", "sent_at"], name="handovers_status_sent_idx")]
+
+    def __str__(self) -> str:
+        route = f"{self.sender_organization} → {self.receiver_organization}"
+        return f"{self.get_reason_display()}: {route}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("handovers:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def has_plan(self) -> bool:
+        return self.direction == Direction.TO_GP
+
+
+class HandoverStep(models.Model):
+    """The handover's history: each status it went through, when, by whom, with a note."""
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="steps"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=HandoverStatus.choices)
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    by_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("in the role of"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("handover step")
+        verbose_name_plural = _("handover steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name on disk (it may hold the patient's name); the name is a field.
+    return f"handovers/{instance.handover_id}/{instance.stored_name}"
+
+
+class Attachment(models.Model):
+    """A PDF or image with a handover, stored through Django's storage, served only through
+    the access helper (and logged)."""
+
+    handover = models.ForeignKey(
+        Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    stored_name = models.CharField(max_length=80, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("handovers:attachment", args=[self.pk])
+
+
+class LateEffect(models.TextChoices):
+    """Late effects to watch, after "Herstel na kanker" and the ASCO survivorship care plan."""
+
+    FATIGUE = "fatigue", _("fatigue")
+    EMOTIONAL = "emotional", _("emotional: fear of recurrence, low mood")
+    COGNITIVE = "cognitive", _("concentration and memory")
+    PAIN = "pain", _("pain and neuropathy")
+    SEXUAL = "sexual", _("sexuality and intimacy")
+    FERTILITY = "fertility", _("fertility")
+    CARDIAC = "cardiac", _("heart and blood vessels")
+    LYMPHOEDEMA = "lymphoedema", _("lymphoedema")
+    WORK = "work", _("work and money")
+
+
+class FollowUpBy(models.TextChoices):
+    HOSPITAL = "hospital", _("hospital")
+    GP = "gp", _("GP practice")
+    SHARED = "shared", _("together")
+
+
+class AftercarePlan(models.Model):
+    """The aftercare plan (nazorgplan, FHIR CarePlan) that goes with a handover to the GP.
+    Its content is in versions: a change after acceptance is a new version."""
+
+    handover = models.OneToOneField(
+        Handover,
+        verbose_name=_("handover"),
+        on_delete=models.CASCADE,
+        related_name="plan",
+    )
+
+    class Meta:
+        verbose_name = _("aftercare plan")
+        verbose_name_plural = _("aftercare plans")
+
+    def __str__(self) -> str:
+        return str(_("aftercare plan"))
+
+    @property
+    def current(self) -> AftercarePlanVersion:
+        return self.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+class AftercarePlanVersion(models.Model):
+    """One version of the plan: what the patient had, who follows up what and when, what to
+    watch for, and when to come back."""
+
+    plan = models.ForeignKey(
+        AftercarePlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    diagnosis = models.CharField(_("diagnosis"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=60, blank=True)
+    treatment_summary = models.TextField(
+        _("treatments with dates"), help_text=_("Filled in from the timeline; correct it here.")
+    )
+    late_effects = models.JSONField(_("late effects to watch"), default=list, blank=True)
+    late_effects_notes = models.TextField(_("about the late effects"), blank=True)
+    alarm_symptoms = models.TextField(_("alarm symptoms: come back when"))
+    alarm_contact = models.ForeignKey(
+        ContactPoint,
+        verbose_name=_("with alarm symptoms, contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifestyle = models.TextField(_("lifestyle advice"), blank=True)
+    hospital_contact = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("hospital contact for questions"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    questionnaire_schedule = models.ForeignKey(
+        PromSchedule,
+        verbose_name=_("aftercare questionnaires"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    review_date = models.DateField(_("review the plan on"))
+
+    class Meta:
+        verbose_name = _("aftercare plan version")
+        verbose_name_plural = _("aftercare plan versions")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="handovers_one_plan_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('aftercare plan')} v{self.number}"
+
+    def late_effect_labels(self) -> list[Any]:
+        return [LateEffect(code).label for code in self.late_effects if code in LateEffect.values]
+
+
+class AftercareCheck(models.Model):
+    """A planned follow-up check of a plan version: what, by whom, when. A check for the GP
+    becomes a task at its date once the GP has accepted the plan."""
+
+    version = models.ForeignKey(
+        AftercarePlanVersion,
+        verbose_name=_("plan version"),
+        on_delete=models.CASCADE,
+        related_name="checks",
+    )
+    what = models.CharField(_("what"), max_length=200)
+    by = models.CharField(_("by"), max_length=10, choices=FollowUpBy.choices)
+    due_on = models.DateField(_("when"))
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("aftercare check")
+        verbose_name_plural = _("aftercare checks")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.due_on}: {self.what}"

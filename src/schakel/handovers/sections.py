@@ -1,0 +1,37 @@
+"""The handovers section of the pathway page: its handovers with their status, and the ways
+to hand over from here (to the GP, to another hospital, or from the GP back to a hospital)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from schakel.directory.models import OrganizationKind
+
+if TYPE_CHECKING:
+    from schakel.pathways.access import PathwayAccess
+
+
+def handovers_section(request: HttpRequest, access: PathwayAccess) -> SafeString:
+    pathway = access.pathway
+    handovers = list(
+        pathway.handovers.select_related("sender_organization", "receiver_organization").order_by(
+            "-sent_at", "-pk"
+        )
+    )
+    kind = access.patient_access.role.organization.kind if access.can_write else None
+    if not handovers and kind is None:
+        return SafeString("")
+    return render_to_string(
+        "handovers/_section.html",
+        {
+            "pathway": pathway,
+            "handovers": handovers,
+            "from_hospital": kind == OrganizationKind.HOSPITAL and pathway.is_open,
+            "from_practice": kind == OrganizationKind.GP_PRACTICE and pathway.is_open,
+        },
+        request,
+    )
