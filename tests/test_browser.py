@@ -155,6 +155,60 @@ class GpSearchesAHospitalElsewhereTests(BrowserTestCase):
 
 
 @pytest.mark.browser
+class HospitalHandsOverAftercareTests(BrowserTestCase):
+    """Issue 13: the oncologist hands over with an aftercare plan, the GP opens and accepts it
+    and finds the first check as his own task on "Vandaag"."""
+
+    def test_the_hospital_hands_over_and_the_gp_takes_over_the_aftercare(self):
+        from datetime import timedelta
+
+        from schakel.handovers.models import Handover, HandoverStatus
+
+        # The demo's patient whose first handover was withdrawn: to be handed over again.
+        pathway = Handover.objects.get(
+            status=HandoverStatus.CANCELLED, receiver_role__practitioner__user=self.gp
+        ).pathway
+        specialist = User.objects.get(email="specialist@schakel.test")
+        specialist_device = TOTPDevice.objects.create(user=specialist, name="app", confirmed=True)
+        page = self.page
+        page.goto(f"{self.live_server_url}{pathway.get_absolute_url()}")
+        self.log_in("specialist@schakel.test", specialist_device)
+        page.get_by_role("link", name="Overdragen aan de huisarts (met nazorgplan)").click()
+        # The plan starts from the timeline; the practice and its GP are filled in.
+        assert page.get_by_label("Diagnose").input_value() == "Borstkanker"
+        page.get_by_label("Overdrachtsbrief").fill("Behandeling afgerond; nazorg graag door u.")
+        page.get_by_label("Alarmsymptomen: terugkomen bij").fill("Nieuwe knobbel, botpijn.")
+        page.get_by_label("Plan herzien op").fill(
+            (timezone.localdate() + timedelta(days=365)).isoformat()
+        )
+        first_check = timezone.localdate() + timedelta(days=14)
+        page.locator("#id_check-0-what").fill("Nazorggesprek over herstel en werk")
+        page.locator("#id_check-0-by").select_option("gp")
+        page.locator("#id_check-0-due_on").fill(first_check.isoformat())
+        page.get_by_role("button", name="Overdracht versturen").click()
+        page.get_by_text("De ontvanger is aan zet", exact=False).wait_for()
+        self.log_out()
+
+        # The GP finds it on "Vandaag", opens it and accepts.
+        page.goto(f"{self.live_server_url}/")
+        self.log_in_as_the_gp()
+        page.get_by_role("link", name=pathway.patient.sorted_name).first.wait_for()
+        handover = Handover.objects.filter(pathway=pathway).latest("pk")
+        page.goto(f"{self.live_server_url}{handover.get_absolute_url()}")
+        assert "Behandeling afgerond; nazorg graag door u." in page.content()
+        page.get_by_role("button", name="Accepteren: wij nemen de nazorg over").click()
+        page.get_by_text("geaccepteerd", exact=False).first.wait_for()
+        handover.refresh_from_db()
+        assert handover.status == HandoverStatus.ACCEPTED
+
+        # The first check is the GP's task now, on its date.
+        page.goto(f"{self.live_server_url}/")
+        task = page.get_by_text("Nazorg: Nazorggesprek over herstel en werk").first
+        task.wait_for()
+        assert self.outside_requests == []
+
+
+@pytest.mark.browser
 class GpFollowsAPatientWhoMovedTests(BrowserTestCase):
     """The GP opens "Mijn patiënten met kanker", finds the patient who moved between three
     hospitals, and sees who is aan zet."""

@@ -125,7 +125,7 @@ class DemoPatientsTests(TestCase):
         from schakel.core.identifiers import validate_bsn
         from schakel.patients.models import Patient, Sharing
 
-        self.assertEqual(Patient.objects.count(), 200)
+        self.assertEqual(Patient.objects.count(), 207)
         for bsn in Patient.objects.values_list("bsn", flat=True):
             validate_bsn(bsn)
         states = set(Patient.objects.values_list("sharing", flat=True))
@@ -211,9 +211,39 @@ class DemoMdoTests(TestCase):
         page = self.client.get("/v/demo-patient-gfi/")
         self.assertContains(page, "Groningen Frailty Indicator")
 
+    def test_handovers_in_every_status_with_aftercare_the_gp_persona_meets(self):
+        from schakel.handovers.models import Direction, Handover, HandoverStatus
+        from schakel.handovers.rules import HandoverRule
+        from schakel.work.models import Signal, Task
+
+        gp = User.objects.get(email="huisarts@schakel.test")
+        specialist = User.objects.get(email="specialist@schakel.test")
+        mine = Handover.objects.filter(receiver_role__practitioner__user=gp)
+        self.assertEqual(set(mine.values_list("status", flat=True)), set(HandoverStatus.values))
+        self.assertTrue(mine.filter(times_sent=2, status=HandoverStatus.ACCEPTED).exists())
+        revised = mine.filter(plan__versions__number=2)
+        self.assertTrue(revised.exists())  # a plan changed after acceptance
+        checks = Task.objects.filter(kind="handovers.check", owner_role__practitioner__user=gp)
+        self.assertTrue(checks.overdue().exists())
+        self.assertTrue(checks.open().exclude(pk__in=checks.overdue()).exists())
+        back = Handover.objects.get(direction=Direction.TO_HOSPITAL)
+        assert back.receiver_role is not None
+        self.assertEqual(back.receiver_role.practitioner.user, specialist)
+        self.assertTrue(
+            Handover.objects.filter(
+                direction=Direction.TRANSFER, status=HandoverStatus.REQUESTED
+            ).exists()
+        )
+        open_rules = set(Signal.objects.filter(resolved_at=None).values_list("rule", flat=True))
+        self.assertTrue(
+            {HandoverRule.NOT_ACCEPTED, HandoverRule.CHECK_OVERDUE} <= open_rules, open_rules
+        )
+
 
 def check_coherence(case: TestCase) -> None:
     """The demo as a GP would read it: it must make clinical sense."""
+    from django.db.models import Q
+
     from schakel.demo.pathways import TUMOUR_TYPES
     from schakel.pathways.models import CarePathway, EventKind, PathwayEvent, PathwayHospital
     from schakel.proms.models import Response
@@ -243,8 +273,10 @@ def check_coherence(case: TestCase) -> None:
     for event in treatments:
         allowed = TUMOUR_TYPES[event.pathway.tumour_type.code][1]
         case.assertIn(event.modality, allowed, event.pathway.tumour_type.code)
+    # What a hospital did, it did where the patient was (a handover's acceptance is the GP's).
     located = PathwayEvent.objects.filter(
-        kind__in=[EventKind.TREATMENT_START, EventKind.TREATMENT_END, EventKind.HANDOVER]
+        Q(kind__in=[EventKind.TREATMENT_START, EventKind.TREATMENT_END])
+        | Q(kind=EventKind.HANDOVER, organization__kind=OrganizationKind.HOSPITAL)
     )
     for event in located:
         day = timezone.localdate(event.occurred_at)
@@ -252,6 +284,7 @@ def check_coherence(case: TestCase) -> None:
             pathway=event.pathway_id, hospital=event.organization_id, since__lte=day
         ).exclude(until__lt=day)
         case.assertTrue(there.exists(), (event.kind, event.pathway_id, day))
+    check_handovers(case)
     for response in Response.objects.select_related("version__instrument"):
         note = PathwayEvent.objects.filter(
             pathway=response.pathway_id,
@@ -263,6 +296,37 @@ def check_coherence(case: TestCase) -> None:
         assert note is not None
         if response.by_patient:
             case.assertIsNone(note.recorded_by_id)  # the patient, not who invited them
+
+
+def check_handovers(case: TestCase) -> None:
+    """A pathway in aftercare was handed over to its GP practice and accepted, with a plan; a
+    handover leaves from a hospital where the patient was; an accepted transfer arrived."""
+    from schakel.handovers.models import Direction, Handover, HandoverStatus
+    from schakel.pathways.models import CarePathway, EventKind, PathwayEvent, PathwayHospital, Phase
+
+    taken_over = {HandoverStatus.ACCEPTED, HandoverStatus.COMPLETED}
+    for pathway in CarePathway.objects.filter(phase=Phase.AFTERCARE).select_related("patient"):
+        accepted = Handover.objects.filter(
+            pathway=pathway, direction=Direction.TO_GP, status__in=taken_over
+        ).select_related("plan")
+        case.assertTrue(accepted.exists(), pathway.pk)
+        for handover in accepted:
+            case.assertEqual(handover.receiver_organization_id, pathway.patient.gp_practice_id)
+            case.assertTrue(handover.plan.versions.exists())
+    for handover in Handover.objects.exclude(direction=Direction.TO_HOSPITAL):
+        day = timezone.localdate(handover.sent_at)
+        there = PathwayHospital.objects.filter(
+            pathway=handover.pathway_id, hospital=handover.sender_organization_id, since__lte=day
+        ).exclude(until__lt=day)
+        case.assertTrue(there.exists(), (handover.pk, handover.direction))
+        if handover.direction == Direction.TRANSFER and handover.status in taken_over:
+            case.assertTrue(
+                PathwayEvent.objects.filter(
+                    pathway=handover.pathway_id,
+                    kind=EventKind.ARRIVAL,
+                    organization=handover.receiver_organization_id,
+                ).exists()
+            )
 
 
 class DemoCoherenceTests(TestCase):

@@ -113,6 +113,9 @@ class HandoverCycleTests(HandoverTestCase):
             "check-0-what": "Nazorggesprek",
             "check-0-by": FollowUpBy.GP,
             "check-0-due_on": self.in_days(14).isoformat(),
+            # A browser sends every select, also in the empty rows: those are left out.
+            "check-1-by": FollowUpBy.HOSPITAL,
+            "check-2-by": FollowUpBy.HOSPITAL,
         }
         response = self.client.post(new, data)
         handover = Handover.objects.get()

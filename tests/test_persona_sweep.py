@@ -358,5 +358,6 @@ class TodayOnceTests(SweepRegion):
         candidates = [q for q in queries if "UNION" in q["sql"] and "carerelation" in q["sql"]]
         self.assertEqual(len(candidates), 1)
         # 41 before the request cache; the access log's chaining at the end of the request takes
-        # two statements (what waits and the head, then the update) instead of one per append.
-        self.assertLessEqual(len(queries), 25)
+        # two statements (what waits and the head, then the update) instead of one per append;
+        # on PostgreSQL one more, the advisory lock that orders the chainers.
+        self.assertLessEqual(len(queries), 25 + (connection.vendor == "postgresql"))

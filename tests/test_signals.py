@@ -265,3 +265,27 @@ class EvaluatedOncePerWriteTests(SignalRuleTests):
         # Two writes on the pathway, one evaluation (it was one per write).
         self.assertEqual(calls, [(CarePathway, [self.pathway.pk])])
         self.assertNotIn(PathwayRule.NOBODY_AAN_ZET, self.open_rules())
+
+    def test_a_rolled_back_write_is_not_evaluated_with_the_next_transaction(self):
+        from unittest import mock
+
+        from django.db import transaction
+
+        from schakel.work import engine
+
+        calls: list[tuple[type, list[int]]] = []
+
+        def counting(model, ids, **kwargs):
+            calls.append((model, list(ids)))
+
+        with mock.patch.object(engine, "evaluate_signals", counting):
+            with self.captureOnCommitCallbacks(execute=True):
+                try:
+                    with transaction.atomic():
+                        engine.evaluate_now(self.patient)  # a subject written, then undone
+                        raise RuntimeError
+                except RuntimeError:
+                    pass
+            with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
+                engine.evaluate_now(self.pathway)
+        self.assertEqual(calls, [(CarePathway, [self.pathway.pk])])

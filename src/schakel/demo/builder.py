@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.demo import names
+from schakel.demo.handovers import build_demo_handovers
 from schakel.demo.mdo import build_demo_mdo
 from schakel.demo.pathways import build_demo_pathways
 from schakel.demo.patients import build_demo_patients
@@ -339,6 +340,7 @@ class _Builder:
         patient_count = build_demo_patients(self.rng)
         pathway_count = build_demo_pathways(self.rng)
         build_demo_mdo()
+        build_demo_handovers()
         build_demo_proms()
         return DemoSummary(
             created=True,

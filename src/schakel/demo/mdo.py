@@ -77,7 +77,11 @@ def build_demo_mdo() -> int:
         video_link=first.video_link,
     )
     pathways = list(
-        visible_pathways(gp).exclude(phase=Phase.CLOSED).select_related("patient").order_by("pk")
+        # Patients still being diagnosed or treated (not those whose treatment ended).
+        visible_pathways(gp)
+        .filter(phase__in=[Phase.DIAGNOSTICS, Phase.TREATMENT])
+        .select_related("patient")
+        .order_by("pk")
     )
     upcoming = list(
         MdoMeeting.objects.filter(series=first, starts_at__gt=timezone.now()).order_by("starts_at")
@@ -125,7 +129,7 @@ def build_demo_mdo() -> int:
     # Another patient of the chair, discussed last week: the advice was never recorded.
     forgotten = (
         visible_pathways(specialist)
-        .exclude(phase=Phase.CLOSED)
+        .filter(phase__in=[Phase.DIAGNOSTICS, Phase.TREATMENT])
         .exclude(pk__in=[p.pk for p in pathways])
         .order_by("pk")
         .first()

@@ -1,4 +1,5 @@
-"""Demo care pathways: every phase, transfers, tasks in every state, signals open and resolved.
+"""Demo care pathways: every phase, transfers, tasks in every state, signals open and resolved;
+the history of handovers (transfers, aftercare handed to the GP) with them.
 
 Inserted in bulk (generated data, not user edits); the signals are then evaluated by the real,
 set-based evaluation, so what the demo shows is what the rules find.
@@ -13,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
 
+from schakel.demo.handovers import HistoricalHandovers
+from schakel.demo.patients import HANDOVER_STORIES
 from schakel.directory.models import (
     Organization,
     OrganizationKind,
@@ -99,7 +102,7 @@ def build_demo_pathways(rng: random.Random) -> int:
         team_of.setdefault((member.organization_id, member.code), []).append(member)
 
     pathways: list[CarePathway] = []
-    plans: list[tuple[str, list[Organization]]] = []
+    plans: list[tuple[str, list[Organization], bool]] = []
     for patient in patients:
         main = patient.recorded_by
         fitting = [
@@ -109,14 +112,17 @@ def build_demo_pathways(rng: random.Random) -> int:
         ]
         code = rng.choice(fitting) if fitting else "longkanker"
         phase = rng.choices([p for p, _ in PHASES], weights=[w for _, w in PHASES])[0]
+        story = len(pathways) in HANDOVER_STORIES and "borstkanker" in fitting
         if len(pathways) < 3:
             phase = Phase.TREATMENT  # the GP persona's first patients are in treatment
+        elif story:  # treatment ended; demo.handovers tells what happens next
+            code, phase = "borstkanker", Phase.FOLLOW_UP
         # Every 25th patient (and the GP persona's first ones) moved between three hospitals
         # that treat the tumour type, one after another.
-        moved = len(pathways) % 25 == 0 or len(pathways) < 3
+        moved = (len(pathways) % 25 == 0 and not story) or len(pathways) < 3
         others = [h for h in hospitals if h != main and (h.pk, code) in team_of]
         route = [main, *rng.sample(others, k=2)] if moved and len(others) >= 2 else [main]
-        plans.append((code, route))
+        plans.append((code, route, story))
         pathways.append(
             CarePathway(
                 patient=patient,
@@ -133,7 +139,8 @@ def build_demo_pathways(rng: random.Random) -> int:
 
     pathway_type = ContentType.objects.get_for_model(CarePathway)
     involved, team, events, tasks, relations = [], [], [], [], []
-    for index, (pathway, (code, route)) in enumerate(zip(pathways, plans, strict=True)):
+    history = HistoricalHandovers()
+    for index, (pathway, (code, route, story)) in enumerate(zip(pathways, plans, strict=True)):
         patient = pathway.patient
         main = route[0]
         start = now - timedelta(days=90)
@@ -158,6 +165,14 @@ def build_demo_pathways(rng: random.Random) -> int:
             )
             if step:
                 previous = route[step - 1]
+                arrived = not (last and index % 50 == 0)  # some transfers still wait
+                history.transfer(
+                    pathway,
+                    previous,
+                    hospital,
+                    sent=start + timedelta(days=20 * step - 1),
+                    accepted=start + timedelta(days=20 * step) if arrived else None,
+                )
                 events.append(
                     PathwayEvent(
                         pathway=pathway,
@@ -168,7 +183,7 @@ def build_demo_pathways(rng: random.Random) -> int:
                         summary="Overplaatsing voor vervolgbehandeling",
                     )
                 )
-                if not (last and index % 50 == 0):  # some transfers still wait for arrival
+                if arrived:
                     events.append(
                         PathwayEvent(
                             pathway=pathway,
@@ -206,7 +221,7 @@ def build_demo_pathways(rng: random.Random) -> int:
                 )
             )
         if pathway.phase in (Phase.FOLLOW_UP, Phase.AFTERCARE):
-            ended = now - timedelta(days=rng.randrange(5, 40))
+            ended = now - timedelta(days=45 if story else rng.randrange(5, 40))
             events.append(
                 PathwayEvent(
                     pathway=pathway,
@@ -216,17 +231,38 @@ def build_demo_pathways(rng: random.Random) -> int:
                     occurred_at=ended,
                 )
             )
-            if rng.random() < 0.7:
-                events.append(
+            if pathway.phase == Phase.AFTERCARE:  # in aftercare: the GP accepted the handover
+                history.aftercare(
+                    pathway,
+                    where(ended),
+                    code,
+                    ended,
+                    treatment_summary="\n".join(
+                        f"{timezone.localtime(moment):%d-%m-%Y}: {what}"
+                        for moment, what in (
+                            (start, "diagnose"),
+                            (start + timedelta(days=21), f"start {modality.label}"),
+                            (ended, f"einde {modality.label}"),
+                        )
+                    ),
+                )
+                events += [
                     PathwayEvent(
                         pathway=pathway,
                         kind=EventKind.HANDOVER,
                         organization=where(ended),
                         to_organization=patient.gp_practice,
                         occurred_at=ended + timedelta(days=3),
-                        summary="Nazorgplan naar huisarts",
-                    )
-                )
+                        summary="Einde behandeling: nazorg door de huisarts (verstuurd)",
+                    ),
+                    PathwayEvent(
+                        pathway=pathway,
+                        kind=EventKind.HANDOVER,
+                        organization=patient.gp_practice,
+                        occurred_at=ended + timedelta(days=5),
+                        summary="Overdracht en nazorgplan geaccepteerd door de huisartsenpraktijk",
+                    ),
+                ]
         # The tumour type's team at the hospital where the patient is now.
         members = team_of.get((route[-1].pk, code), [])
         for role in members:
@@ -280,6 +316,7 @@ def build_demo_pathways(rng: random.Random) -> int:
     CareTeamMember.objects.bulk_create(team, batch_size=2000)
     PathwayEvent.objects.bulk_create(events, batch_size=2000)
     Task.objects.bulk_create(tasks, batch_size=2000)
+    history.save()
     # Signals as the rules see the region. Then some late tasks get done, so the history also
     # holds signals that resolved themselves.
     evaluate_signals(now=now)

@@ -20,6 +20,10 @@ from schakel.directory.models import (
 from schakel.patients.models import CareRelation, Patient, RelationKind, Sharing
 
 PATIENTS_PER_PRACTICE = 5
+# The GP persona's practice has more: after the three in treatment, one who objected and one not
+# asked, seven women whose breast-cancer treatment at the first hospital ended (the handovers).
+PERSONA_PRACTICE_PATIENTS = 12
+HANDOVER_STORIES = range(5, 12)
 
 
 def _bsns(start: int) -> Iterator[str]:
@@ -46,13 +50,15 @@ def build_demo_patients(rng: random.Random) -> int:
     today = timezone.localdate()
     patients: list[Patient] = []
     for practice_index, practice in enumerate(practices):
-        for number in range(PATIENTS_PER_PRACTICE):
+        count = PERSONA_PRACTICE_PATIENTS if practice_index == 0 else PATIENTS_PER_PRACTICE
+        for number in range(count):
+            story = practice_index == 0 and number in HANDOVER_STORIES
             prefix, family = rng.choice(names.FAMILY_NAMES)
-            gender = rng.choice(["female", "male"])
+            gender = "female" if story else rng.choice(["female", "male"])
             given = rng.choice(
                 names.FEMALE_GIVEN_NAMES if gender == "female" else names.MALE_GIVEN_NAMES
             )
-            if practice_index == 0 and number < 3:
+            if practice_index == 0 and (number < 3 or story):
                 sharing = Sharing.PERMITTED  # the GP persona's first patients, in the stories
             elif practice_index == 0 and number == 3:
                 sharing = Sharing.OBJECTED  # the GP persona has a patient who objected
@@ -81,7 +87,7 @@ def build_demo_patients(rng: random.Random) -> int:
                     city=practice.city,
                     gp_practice=practice,
                     general_practitioner=gps.get(practice.pk),
-                    recorded_by=rng.choice(hospitals),
+                    recorded_by=hospitals[0] if story else rng.choice(hospitals),
                     sharing=sharing,
                 )
             )

@@ -188,6 +188,11 @@ class CheckForm(forms.Form):
     by = forms.ChoiceField(label=_("By"), choices=FollowUpBy.choices)
     due_on = forms.DateField(label=_("When"), widget=DateInput)
 
+    def has_changed(self) -> bool:
+        """A row without a check and a date is an empty row, whichever "by" its select shows
+        (a browser always sends one): left out, not an error."""
+        return any(self.data.get(self.add_prefix(name), "").strip() for name in ("what", "due_on"))
+
 
 CheckFormSet = forms.formset_factory(CheckForm, extra=3, max_num=20, validate_max=True)
 

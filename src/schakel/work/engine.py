@@ -201,8 +201,31 @@ def evaluate_signals(
     return EvaluationResult(opened, resolved)
 
 
-# The subjects written in the current transaction, evaluated together when it commits.
-_PENDING = "schakel_signals_to_evaluate"
+class _Evaluation:
+    """One write's subject, to evaluate when its transaction commits: a commit callback."""
+
+    def __init__(self, model: type[models.Model], pk: Any) -> None:
+        self.model, self.pk, self.done = model, pk, False
+
+    def __call__(self) -> None:
+        """The first callback of a commit evaluates its whole batch, each subject once; the
+        others find themselves done."""
+        if self.done:
+            return
+        batch = [e for e in getattr(connection, _BATCH, ()) if not e.done]
+        if self not in batch:
+            batch.append(self)
+        subjects: dict[type[models.Model], set[Any]] = {}
+        for evaluation in batch:
+            evaluation.done = True
+            subjects.setdefault(evaluation.model, set()).add(evaluation.pk)
+        setattr(connection, _BATCH, [])
+        for model, ids in subjects.items():
+            evaluate_signals(model, sorted(ids))
+
+
+# The evaluations the current transaction waits for, in the order of its writes.
+_BATCH = "schakel_signals_to_evaluate"
 
 
 def evaluate_now(instance: models.Model) -> None:
@@ -210,21 +233,15 @@ def evaluate_now(instance: models.Model) -> None:
     page the user sees next already shows what the write resolved or raised.
 
     A request that makes several writes (a task and a timeline line, say) evaluates each
-    subject once: the first callback at the commit takes every subject written; the others
-    find nothing left. (One callback per write, so that a test capturing the callbacks of a
-    block sees them; subjects of a rolled-back write are merely evaluated once more later.)
+    subject once, after the last write. The batch is rebuilt at each write from the callbacks
+    the connection still holds, so the writes of a rolled-back savepoint or transaction
+    (whose callbacks Django dropped) are left out.
     """
-    model, pk = type(instance), instance.pk
-    pending: dict[type[models.Model], set[Any]] | None = getattr(connection, _PENDING, None)
-    if pending is None:
-        pending = {}
-        setattr(connection, _PENDING, pending)
-    pending.setdefault(model, set()).add(pk)
-    transaction.on_commit(_evaluate_pending)
-
-
-def _evaluate_pending() -> None:
-    pending: dict[type[models.Model], set[Any]] = getattr(connection, _PENDING, None) or {}
-    setattr(connection, _PENDING, None)
-    for model, ids in pending.items():
-        evaluate_signals(model, sorted(ids))
+    evaluation = _Evaluation(type(instance), instance.pk)
+    waiting = [
+        entry[1]
+        for entry in connection.run_on_commit
+        if isinstance(entry[1], _Evaluation) and not entry[1].done
+    ]
+    setattr(connection, _BATCH, [*waiting, evaluation])
+    transaction.on_commit(evaluation)
