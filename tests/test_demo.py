@@ -263,6 +263,10 @@ def check_coherence(case: TestCase) -> None:
             pathway.general_practitioner_id,
             pathway.case_manager_id,
             *pathway.team.values_list("role_id", flat=True),
+            # The practice's POH, when a contact moment made her the next one aan zet.
+            *PractitionerRole.objects.filter(
+                organization=pathway.patient.gp_practice, function=Function.POH_ONCOLOGY
+            ).values_list("pk", flat=True),
         }
         for task in pathway.tasks.open().exclude(owner_role=None):
             if task.kind == "pathways.step":

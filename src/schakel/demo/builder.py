@@ -589,6 +589,10 @@ class _Builder:
                 content_type__model__in=["cutoff", "promschedule", "schedulemoment"],
             )
             | Permission.objects.filter(content_type__app_label="mdo", codename__endswith="series")
+            # Where the region plans contact moments between case manager and GP/POH.
+            | Permission.objects.filter(
+                content_type__app_label="handovers", codename__endswith="contactmomentsetting"
+            )
         )
         privacy = Group.objects.get_or_create(name="Privacy")[0]
         privacy.permissions.set(

@@ -23,7 +23,7 @@ from schakel.directory.models import (
     Organization,
     PractitionerRole,
 )
-from schakel.handovers import actions
+from schakel.handovers import actions, contact_moments
 from schakel.handovers.models import (
     OPEN_STATUSES,
     AftercareCheck,
@@ -35,6 +35,7 @@ from schakel.handovers.models import (
     HandoverStatus,
     HandoverStep,
     LateEffect,
+    MomentPoint,
     Reason,
 )
 from schakel.pathways.access import visible_pathways
@@ -413,7 +414,83 @@ def build_demo_handovers() -> int:
                 actor=sender,
             )
             count += 1
+    count += build_demo_contact_moments(gp, stories)
     evaluate_signals()
+    return count
+
+
+def build_demo_contact_moments(gp: User, stories: list[CarePathway]) -> int:
+    """Contact moments between case managers and the GP persona's practice: one held after the
+    MDO with the POH taking the next step, one planned at the end of treatment for each story,
+    and one the case manager persona has to hold this week."""
+    today = timezone.localdate()
+    poh = PractitionerRole.objects.filter(
+        organization__in=PractitionerRole.objects.filter(practitioner__user=gp).values(
+            "organization"
+        ),
+        function=Function.POH_ONCOLOGY,
+    ).first()
+    treated = list(
+        visible_pathways(gp)
+        .filter(phase=Phase.TREATMENT)
+        .exclude(case_manager=None)
+        .select_related("case_manager__practitioner__user")
+        .order_by("pk")[:1]
+    )
+    count = 0
+    for pathway in treated:
+        if pathway.case_manager is None:
+            continue
+        manager = Actor(pathway.case_manager.practitioner.user, pathway.case_manager)
+        # Planned by itself when the MDO's advice came (the region's default), held with the POH.
+        moment = contact_moments.planned(
+            pathway, MomentPoint.AFTER_MDO
+        ) or contact_moments.do_plan_contact_moment(
+            pathway,
+            point=MomentPoint.AFTER_MDO,
+            planned_for=today - timedelta(days=2),
+            participant=poh,
+            actor=manager,
+        )
+        moment.participant = poh
+        contact_moments.do_record_contact_moment(
+            moment,
+            contact_moments.Outcome(
+                agreed="MDO-advies besproken: adjuvante chemotherapie. Patiënte ziet op tegen "
+                "de vermoeidheid; de POH belt na de eerste kuur.",
+                next_step="POH belt patiënte na de eerste kuur",
+                next_owner=poh,
+                next_due=today + timedelta(days=10),
+            ),
+            actor=manager,
+        )
+        count += 1
+    for pathway in stories[:3]:
+        if pathway.case_manager is None:
+            continue
+        contact_moments.do_plan_contact_moment(
+            pathway,
+            point=MomentPoint.END_OF_TREATMENT,
+            planned_for=today + timedelta(days=4),
+            participant=None,
+            actor=Actor(None, pathway.case_manager, label="casemanager"),
+        )
+        count += 1
+    persona = PractitionerRole.objects.get(practitioner__user__email="casemanager@schakel.test")
+    own = (
+        CarePathway.objects.filter(case_manager=persona, phase=Phase.DIAGNOSTICS)
+        .order_by("pk")
+        .first()
+    )
+    if own is not None:
+        contact_moments.do_plan_contact_moment(
+            own,
+            point=MomentPoint.AFTER_DIAGNOSIS,
+            planned_for=today + timedelta(days=2),
+            participant=None,
+            actor=Actor(persona.practitioner.user, persona),
+        )
+        count += 1
     return count
 
 

@@ -13,8 +13,10 @@ class HandoversConfig(AppConfig):
         from schakel.directory.access import cares_for_patients
         from schakel.handovers import notify
         from schakel.handovers.actions import PlanRevised
+        from schakel.handovers.contact_moments import on_event_recorded
         from schakel.handovers.rules import register
-        from schakel.handovers.sections import handovers_section
+        from schakel.handovers.sections import contact_moments_section, handovers_section
+        from schakel.pathways.actions import PathwayEventRecorded
         from schakel.pathways.sections import register_section
         from schakel.work.registry import (
             NotificationKind,
@@ -32,6 +34,11 @@ class HandoversConfig(AppConfig):
                 notify.handover_action,
             ),
             ("handovers.check", _("aftercare check"), notify.check_action),
+            (
+                "handovers.contact_moment",
+                _("contact moment with the GP or POH"),
+                notify.contact_moment_action,
+            ),
         ):
             register_task_kind(TaskKind(code, label, action))
         register_notification_kind(
@@ -40,5 +47,8 @@ class HandoversConfig(AppConfig):
             )
         )
         subscribe(PlanRevised, notify.on_plan_revised)
+        # The region's contact moments follow the timeline (after diagnosis, MDO, treatment).
+        subscribe(PathwayEventRecorded, on_event_recorded)
         register_menu_entry(MenuEntry(_("Handovers"), "handovers:list", 45, cares_for_patients))
         register_section(handovers_section)
+        register_section(contact_moments_section)

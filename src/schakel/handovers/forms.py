@@ -250,3 +250,76 @@ class AttachmentForm(forms.Form):
                 _("Only PDF files and images (PNG, JPEG) can be attached.")
             ) from None
         return upload
+
+
+# --- Contact moments ---------------------------------------------------------------------
+
+
+def _pathway_people(pathway: CarePathway) -> Any:
+    """Who can be aan zet for a next step: the care team, the case manager, the practice's GPs
+    and POHs (a handful, never the country)."""
+    practice_id = pathway.patient.gp_practice_id
+    return (
+        PractitionerRole.objects.filter(
+            Q(pk__in=pathway.team.filter(until__isnull=True).values("role_id"))
+            | Q(pk=pathway.case_manager_id)
+            | Q(organization_id=practice_id, function__in=[Function.GP, Function.POH_ONCOLOGY])
+        )
+        .filter(is_active=True)
+        .select_related("practitioner", "organization")
+        .order_by("organization__name", "practitioner__sort_name")
+    )
+
+
+class PlanMomentForm(forms.Form):
+    point = forms.ChoiceField(label=_("Point in the pathway"))
+    planned_for = forms.DateField(label=_("Planned for"), widget=DateInput)
+    participant = RoleChoiceField(
+        label=_("With"), queryset=PractitionerRole.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, pathway: CarePathway, **kwargs: Any) -> None:
+        from schakel.handovers.contact_moments import participants
+        from schakel.handovers.models import MomentPoint
+
+        super().__init__(*args, **kwargs)
+        point: Any = self.fields["point"]
+        point.choices = MomentPoint.choices
+        person: Any = self.fields["participant"]
+        person.queryset = PractitionerRole.objects.filter(
+            pk__in=[r.pk for r in participants(pathway)]
+        )
+        person.help_text = _("Empty: the patient's GP.")
+
+
+class MomentOutcomeForm(forms.Form):
+    agreed = forms.CharField(
+        label=_("What was agreed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    next_step = forms.CharField(label=_("Next step"), max_length=200, required=False)
+    next_owner = RoleChoiceField(
+        label=_("Next step by"), queryset=PractitionerRole.objects.none(), required=False
+    )
+    next_due = forms.DateField(
+        label=_("Next step before"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Empty: within five working days."),
+    )
+
+    def __init__(self, *args: Any, pathway: CarePathway, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner: Any = self.fields["next_owner"]
+        owner.queryset = _pathway_people(pathway)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("next_step") and not data.get("next_owner"):
+            self.add_error("next_owner", _("Say who takes the next step."))
+        if data.get("next_owner") and not data.get("next_step"):
+            self.add_error("next_step", _("Say what the next step is."))
+        return data
+
+
+class CancelMomentForm(forms.Form):
+    reason = forms.CharField(label=_("Why it does not take place"), max_length=300)

@@ -345,3 +345,115 @@ class AftercareCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_on}: {self.what}"
+
+
+# --- Contact moments between the network case manager and the GP or POH ---------------------
+
+
+class MomentPoint(models.TextChoices):
+    """Where in a pathway a contact moment between case manager and GP/POH falls."""
+
+    AFTER_DIAGNOSIS = "after_diagnosis", _("after the diagnosis")
+    AFTER_MDO = "after_mdo", _("after the MDO")
+    END_OF_TREATMENT = "end_of_treatment", _("at the end of treatment")
+    OTHER = "other", _("another moment")
+
+
+class ContactMomentSetting(models.Model):
+    """The region's choice: at which points of every pathway a contact moment is planned, and
+    within how many working days. Set by the network coordinator."""
+
+    point = models.CharField(
+        _("point in the pathway"),
+        max_length=20,
+        unique=True,
+        choices=[(p.value, p.label) for p in MomentPoint if p != MomentPoint.OTHER],
+    )
+    is_active = models.BooleanField(_("planned for every pathway"), default=True)
+    working_days = models.PositiveSmallIntegerField(_("within working days"), default=5)
+
+    class Meta:
+        verbose_name = _("contact moment setting")
+        verbose_name_plural = _("contact moment settings")
+        ordering = ["point"]
+
+    def __str__(self) -> str:
+        return str(self.get_point_display())
+
+
+class ContactMomentStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ContactMoment(TimestampedModel):
+    """A contact moment on a pathway: the case manager is aan zet to hold it with the GP or
+    POH; its outcome (what was agreed, who does what next) goes on the timeline and makes the
+    next step someone's task."""
+
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("care pathway"),
+        on_delete=models.PROTECT,
+        related_name="contact_moments",
+    )
+    point = models.CharField(_("point in the pathway"), max_length=20, choices=MomentPoint.choices)
+    planned_for = models.DateField(_("planned for"))
+    case_manager = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("case manager"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    participant = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("with"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ContactMomentStatus.choices,
+        default=ContactMomentStatus.PLANNED,
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agreed = models.TextField(_("what was agreed"), blank=True)
+    next_step = models.CharField(_("next step"), max_length=200, blank=True)
+    next_owner = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("next step by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    next_task = models.ForeignKey(
+        Task, verbose_name=_("next task"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+        ordering = ["planned_for", "pk"]
+        constraints = [
+            # One planned moment per point on a pathway: an event recorded twice plans once.
+            models.UniqueConstraint(
+                fields=["pathway", "point"],
+                condition=models.Q(status="planned") & ~models.Q(point="other"),
+                name="handovers_one_planned_moment_per_point",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_point_display()} ({self.planned_for})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("handovers:contact_moment", args=[self.pk])

@@ -42,3 +42,7 @@ def check_action(task: Task) -> tuple[str, str] | None:
     if handover_id is None:
         return None
     return _("Open the aftercare plan"), reverse("handovers:detail", args=[handover_id])
+
+
+def contact_moment_action(task: Task) -> tuple[str, str]:
+    return _("Record the outcome"), reverse("handovers:contact_moment", args=[task.focus_id])

@@ -35,3 +35,20 @@ def handovers_section(request: HttpRequest, access: PathwayAccess) -> SafeString
         },
         request,
     )
+
+
+def contact_moments_section(request: HttpRequest, access: PathwayAccess) -> SafeString:
+    """The pathway's contact moments between case manager and GP/POH, and planning one."""
+    pathway = access.pathway
+    moments = list(
+        pathway.contact_moments.select_related("participant__practitioner").order_by(
+            "-planned_for", "-pk"
+        )
+    )
+    if not moments and not access.can_write:
+        return SafeString("")
+    return render_to_string(
+        "handovers/_moments.html",
+        {"pathway": pathway, "moments": moments, "can_plan": access.can_write and pathway.is_open},
+        request,
+    )

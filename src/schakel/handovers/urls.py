@@ -1,6 +1,6 @@
 from django.urls import path
 
-from schakel.handovers import views
+from schakel.handovers import moment_views, views
 
 app_name = "handovers"
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("<id:pk>/bijlage/", views.add_attachment, name="add_attachment"),
     path("<id:pk>/fhir/", views.fhir_export, name="fhir"),
     path("bijlagen/<id:pk>/", views.attachment, name="attachment"),
+    path("contactmoment/nieuw/<id:pk>/", moment_views.plan, name="plan_contact_moment"),
+    path("contactmoment/<id:pk>/", moment_views.detail, name="contact_moment"),
+    path("contactmoment/<id:pk>/vervalt/", moment_views.cancel, name="cancel_contact_moment"),
 ]
