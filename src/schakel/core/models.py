@@ -6,6 +6,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Weekday(models.IntegerChoices):
+    """Working days, numbered as ``date.weekday()`` does (recurring meetings and moments)."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+
+
 class TimestampedModel(models.Model):
     """Records when a row was created and last changed."""
 

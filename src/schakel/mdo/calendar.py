@@ -12,6 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from schakel.accounts.models import User
+from schakel.core.calendar import CalendarEntry, calendar_entries
 from schakel.directory.actor import Actor
 from schakel.mdo.access import meetings_for
 from schakel.mdo.models import CalendarFeed, GpInput, MdoMeeting, MeetingStatus
@@ -49,6 +50,25 @@ def _meeting_event(meeting: MdoMeeting) -> Event:
     if meeting.video_link:
         event.add("url", meeting.video_link)
     if meeting.status == MeetingStatus.CANCELLED:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def _entry_event(entry: CalendarEntry) -> Event:
+    """An entry another app registered (a consultation moment, say)."""
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("summary", entry.summary)
+    event.add("dtstart", entry.starts_at)
+    event.add("dtend", entry.ends_at)
+    event.add("dtstamp", timezone.now())
+    if entry.location:
+        event.add("location", entry.location)
+    if entry.url:
+        event.add("url", entry.url)
+    if entry.description:
+        event.add("description", entry.description)
+    if entry.cancelled:
         event.add("status", "CANCELLED")
     return event
 
@@ -91,11 +111,14 @@ def _joined_slots(user: User, since: datetime) -> Iterable[Event]:
 
 
 def feed_ics(user: User) -> bytes:
-    """The user's MDOs (chair, coordinator, their hospitals) and the slots they join."""
+    """The user's MDOs (chair, coordinator, their hospitals), the slots they join, and what
+    other apps registered for them (consultation moments)."""
     since = timezone.now() - timedelta(days=30)
     calendar = _calendar()
     for meeting in meetings_for(user).filter(starts_at__gte=since).order_by("starts_at")[:500]:
         calendar.add_component(_meeting_event(meeting))
     for event in _joined_slots(user, since):
         calendar.add_component(event)
+    for entry in calendar_entries(user, since):
+        calendar.add_component(_entry_event(entry))
     return bytes(calendar.to_ical())

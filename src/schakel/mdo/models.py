@@ -9,18 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.models import TimestampedModel
+from schakel.core.models import TimestampedModel, Weekday
 from schakel.directory.models import Organization, PractitionerRole, TumourType
 from schakel.pathways.models import CarePathway
 from schakel.work.models import Task
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
 
 
 class MdoSeries(TimestampedModel):
