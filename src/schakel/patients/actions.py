@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -122,16 +122,26 @@ def do_record_consent(
 
 @transaction.atomic
 def do_start_care_relation(
-    patient: Patient, role: PractitionerRole, *, kind: RelationKind, actor: Actor
+    patient: Patient,
+    role: PractitionerRole,
+    *,
+    kind: RelationKind,
+    actor: Actor,
+    until: datetime | None = None,
 ) -> CareRelation:
-    """Give a role a care relation with the patient (joining the care team, say).
+    """Give a role a care relation with the patient (joining the care team, say), open-ended
+    or ``until`` a moment (a consultation: as long as the question needs).
 
-    An existing active relation of the same kind is kept rather than duplicated.
+    An existing active relation of the same kind is kept rather than duplicated; one that
+    would end sooner than ``until`` is extended to it.
     """
     existing = CareRelation.objects.active().filter(patient=patient, role=role, kind=kind).first()
     if existing is not None:
+        if existing.ended_at is not None and (until is None or until > existing.ended_at):
+            existing.ended_at = until
+            existing.save(update_fields=["ended_at", "updated_at"])
         return existing
-    relation = CareRelation.objects.create(patient=patient, role=role, kind=kind)
+    relation = CareRelation.objects.create(patient=patient, role=role, kind=kind, ended_at=until)
     log_patient_change(
         actor, patient, AccessEvent.CREATE, object_type="CareRelation", object_id=relation.pk
     )
@@ -140,10 +150,12 @@ def do_start_care_relation(
 
 @transaction.atomic
 def do_end_care_relation(relation: CareRelation, *, actor: Actor) -> None:
-    """End a care relation now; the role loses access unless another relation remains."""
-    if relation.ended_at is not None:
+    """End a care relation now (also one that was to end later); the role loses access unless
+    another relation remains."""
+    now = timezone.now()
+    if relation.ended_at is not None and relation.ended_at <= now:
         return
-    relation.ended_at = timezone.now()
+    relation.ended_at = now
     relation.save(update_fields=["ended_at", "updated_at"])
     log_patient_change(
         actor,

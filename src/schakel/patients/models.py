@@ -169,6 +169,7 @@ class RelationKind(models.TextChoices):
     CASE_MANAGER = "case_manager", _("network case manager")
     TREATING = "treating", _("treating specialist")
     MDO = "mdo", _("MDO participant")
+    CONSULTED = "consulted", _("consulted by the GP")
 
 
 class CareRelationQuerySet(models.QuerySet["CareRelation"]):
