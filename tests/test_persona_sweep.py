@@ -14,16 +14,22 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessLogEntry, Outcome
 from schakel.directory.actions import do_report_contact_entry
 from schakel.directory.models import ContactReport, Function, ReportReason
+from schakel.handovers import consultations
 from schakel.handovers.actions import do_add_attachment, do_send_handover
 from schakel.handovers.contact_moments import do_plan_contact_moment
 from schakel.handovers.models import (
     Attachment,
+    ConsultationBooking,
+    ConsultationMode,
+    ConsultationSeries,
+    ConsultationSession,
     ContactMoment,
     Direction,
     Handover,
     HandoverStep,
     MomentPoint,
     Reason,
+    Recurrence,
 )
 from schakel.mdo.actions import do_add_to_agenda
 from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
@@ -88,6 +94,9 @@ class SweepRegion(PathwayTestCase):
     handover: Handover
     attachment: Attachment
     moment: ContactMoment
+    consultation_series: ConsultationSeries
+    consultation_session: ConsultationSession
+    booking: ConsultationBooking
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -180,6 +189,33 @@ class SweepRegion(PathwayTestCase):
             participant=None,
             actor=cls.actor(cls.case_manager),
         )
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        cls.consultation_series = consultations.do_offer_consultations(
+            ConsultationSeries(
+                organization=cls.hospital,
+                title="Telefonisch spreekuur",
+                host=cls.specialist.practitioner.roles.get(),
+                mode=ConsultationMode.TELEPHONE,
+                recurrence=Recurrence.WEEKLY,
+                weekday=tomorrow.weekday(),
+                starts_at=time(12, 30),
+                ends_at=time(13),
+                slot_minutes=10,
+                capacity=1,
+                first_date=tomorrow,
+            ),
+            actor=specialist,
+        )
+        session = cls.consultation_series.sessions.order_by("starts_at").first()
+        assert session is not None
+        cls.consultation_session = session
+        cls.booking = consultations.do_book(
+            session,
+            slot_start=session.starts_at,
+            question="Bijwerkingen van de chemo",
+            pathway=cls.pathway,
+            actor=cls.actor(cls.gp),
+        )
         cls.no_role = User.objects.create_user("geenrol@test.nl", "x" * 20)
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -211,6 +247,12 @@ class SweepRegion(PathwayTestCase):
             "handovers:plan_contact_moment": self.pathway.pk,
             "handovers:contact_moment": self.moment.pk,
             "handovers:cancel_contact_moment": self.moment.pk,
+            "consultations:series": self.consultation_series.pk,
+            "consultations:stop_series": self.consultation_series.pk,
+            "consultations:session": self.consultation_session.pk,
+            "consultations:cancel_session": self.consultation_session.pk,
+            "consultations:booking": self.booking.pk,
+            "consultations:cancel_booking": self.booking.pk,
         }
         kwargs: dict[str, object] = {}
         if "<id:pk>" in route:
@@ -243,6 +285,9 @@ class SweepRegion(PathwayTestCase):
             HandoverStep.objects.count(),
             Attachment.objects.count(),
             ContactMoment.objects.filter(status="planned").count(),
+            ConsultationSeries.objects.filter(is_active=True).count(),
+            ConsultationSession.objects.filter(status="planned").count(),
+            ConsultationBooking.objects.filter(status="booked").count(),
         )
 
 

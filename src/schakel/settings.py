@@ -311,6 +311,7 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
         env.number("SCHAKEL_EMAIL_CHECK_MINUTES", 5, minimum=1) * 60,
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
+    ("schakel.handovers.jobs.plan_consultation_sessions", 24 * 60 * 60),
     # Entries a request's end did not chain (written by jobs, or lost a race for the lock).
     ("schakel.audit.jobs.chain_access_log", 60),
     (

@@ -18,3 +18,11 @@ class IdConverter:
 
 def register() -> None:
     register_converter(IdConverter, "id")
+
+
+def id_param(text: str | None) -> int | None:
+    """A query parameter that names a row, as an id, or None when it cannot be one (an id
+    longer than the database's integers would be a database error, not a miss)."""
+    if text and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.demo import names
+from schakel.demo.consultations import build_demo_consultations
 from schakel.demo.handovers import build_demo_handovers
 from schakel.demo.mdo import build_demo_mdo
 from schakel.demo.pathways import build_demo_pathways
@@ -341,6 +342,7 @@ class _Builder:
         pathway_count = build_demo_pathways(self.rng)
         build_demo_mdo()
         build_demo_handovers()
+        build_demo_consultations()
         build_demo_proms()
         return DemoSummary(
             created=True,

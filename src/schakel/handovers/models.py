@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.models import TimestampedModel
-from schakel.directory.models import ContactPoint, Organization, PractitionerRole
+from schakel.core.models import TimestampedModel, Weekday
+from schakel.directory.models import ContactPoint, Organization, PractitionerRole, TumourType
 from schakel.pathways.models import CarePathway
 from schakel.proms.models import PromSchedule
 from schakel.work.models import Task
@@ -457,3 +458,227 @@ class ContactMoment(TimestampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("handovers:contact_moment", args=[self.pk])
+
+
+class ConsultationMode(models.TextChoices):
+    TELEPHONE = "telephone", _("by telephone")
+    VIDEO = "video", _("video call")
+    MEETING = "meeting", _("meeting")
+
+
+class Recurrence(models.TextChoices):
+    WEEKLY = "weekly", _("every week")
+    FORTNIGHTLY = "fortnightly", _("every two weeks")
+    MONTHLY = "monthly", _("once a month")
+
+
+class ConsultationSeries(TimestampedModel):
+    """Consultation moments a hospital team offers the region's GPs, again and again: a
+    telephone hour every Tuesday 12:30-13:00, or a monthly regional meeting. GPs book a slot
+    with a short question; the host (an oncologist, say) is aan zet to answer it then."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("hospital"),
+        on_delete=models.PROTECT,
+        related_name="consultation_series",
+    )
+    tumour_type = models.ForeignKey(
+        TumourType,
+        verbose_name=_("tumour type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: for questions about every kind of cancer."),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    host = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mode = models.CharField(_("how"), max_length=10, choices=ConsultationMode.choices)
+    how_to_join = models.CharField(
+        _("how to join"),
+        max_length=200,
+        blank=True,
+        help_text=_("The number to call, the video link or the address."),
+    )
+    recurrence = models.CharField(_("how often"), max_length=12, choices=Recurrence.choices)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("minutes per question"),
+        default=10,
+        help_text=_("0: one booking list for the whole moment (a meeting)."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("bookings per slot"), default=1, validators=[MinValueValidator(1)]
+    )
+    first_date = models.DateField(_("from date"))
+    is_active = models.BooleanField(_("offered"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consultation series")
+        verbose_name_plural = _("consultation series")
+        ordering = ["organization__name", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="handovers_consultation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:series", args=[self.pk])
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ConsultationSession(TimestampedModel):
+    """One occurrence of a consultation series, with its slots; cancelling it tells everyone
+    who booked."""
+
+    series = models.ForeignKey(
+        ConsultationSeries,
+        verbose_name=_("consultation series"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    cancel_reason = models.CharField(_("why it does not take place"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consultation moment")
+        verbose_name_plural = _("consultation moments")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "starts_at"], name="handovers_one_session_per_start"
+            )
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="handovers_session_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:session", args=[self.pk])
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == SessionStatus.PLANNED
+
+
+class BookingStatus(models.TextChoices):
+    BOOKED = "booked", _("booked")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ConsultationBooking(TimestampedModel):
+    """A GP's slot in a consultation moment, with the question, optionally about a patient
+    (through the pathway): the host is aan zet to answer it, and records the outcome, which
+    goes on the pathway's timeline."""
+
+    session = models.ForeignKey(
+        ConsultationSession,
+        verbose_name=_("consultation moment"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    slot_start = models.DateTimeField(_("time"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    booked_role = models.ForeignKey(
+        PractitionerRole,
+        verbose_name=_("booked as"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pathway = models.ForeignKey(
+        CarePathway,
+        verbose_name=_("about the patient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultation_bookings",
+    )
+    question = models.TextField(_("your question"), max_length=600)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    task = models.ForeignKey(
+        Task, verbose_name=_("task"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    relation = models.ForeignKey(
+        "patients.CareRelation",
+        verbose_name=_("care relation"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("outcome recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation booking")
+        verbose_name_plural = _("consultation bookings")
+        ordering = ["slot_start", "pk"]
+        indexes = [
+            models.Index(fields=["booked_by", "slot_start"], name="handovers_booking_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} – {self.slot_start:%H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:booking", args=[self.pk])
+
+    @property
+    def patient(self) -> Any:
+        """The patient the question is about (for the work layer: a task's patient)."""
+        return self.pathway.patient if self.pathway is not None else None

@@ -46,3 +46,17 @@ def check_action(task: Task) -> tuple[str, str] | None:
 
 def contact_moment_action(task: Task) -> tuple[str, str]:
     return _("Record the outcome"), reverse("handovers:contact_moment", args=[task.focus_id])
+
+
+def consultation_action(task: Task) -> tuple[str, str]:
+    return _("Open the question"), reverse("consultations:booking", args=[task.focus_id])
+
+
+def render_consultation_cancelled(notification: Notification) -> str:
+    return _("A consultation moment you booked does not take place: %(why)s") % {
+        "why": notification.text
+    }
+
+
+def render_consultation_outcome(notification: Notification) -> str:
+    return _("The answer to your question at the consultation moment is recorded.")

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from schakel.directory.models import OrganizationKind
+from schakel.handovers.consultations import booking_roles
 
 if TYPE_CHECKING:
     from schakel.pathways.access import PathwayAccess
@@ -50,5 +51,25 @@ def contact_moments_section(request: HttpRequest, access: PathwayAccess) -> Safe
     return render_to_string(
         "handovers/_moments.html",
         {"pathway": pathway, "moments": moments, "can_plan": access.can_write and pathway.is_open},
+        request,
+    )
+
+
+def consultations_section(request: HttpRequest, access: PathwayAccess) -> SafeString:
+    """Questions about this patient at consultation moments, and booking one (the GP)."""
+    pathway = access.pathway
+    bookings = list(
+        pathway.consultation_bookings.select_related(
+            "session__series__organization", "booked_role__practitioner"
+        ).order_by("-slot_start")[:10]
+    )
+    can_book = (
+        access.can_write and pathway.is_open and bool(booking_roles([access.patient_access.role]))
+    )
+    if not bookings and not can_book:
+        return SafeString("")
+    return render_to_string(
+        "handovers/_consultations.html",
+        {"pathway": pathway, "bookings": bookings, "can_book": can_book},
         request,
     )
