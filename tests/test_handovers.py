@@ -15,6 +15,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from schakel.audit.models import AccessEvent, AccessLogEntry
+from schakel.core.uploads import ATTACHMENT_MAX_BYTES
 from schakel.directory.models import Function
 from schakel.handovers import actions
 from schakel.handovers.models import (
@@ -351,7 +352,7 @@ class AttachmentTests(HandoverTestCase):
         self.login(self.specialist)
         refused = self.upload(handover, "brief.pdf", b"MZ\x90\x00 not a pdf")
         self.assertContains(refused, "Alleen PDF-bestanden en afbeeldingen")
-        too_large = PDF + b"0" * (actions.ATTACHMENT_MAX_BYTES + 1)
+        too_large = PDF + b"0" * (ATTACHMENT_MAX_BYTES + 1)
         self.assertContains(self.upload(handover, "groot.pdf", too_large), "groter dan 10 MB")
         self.upload(handover, "Ontslagbrief Jansen.pdf", PDF)
         self.upload(handover, "foto.png", PNG)

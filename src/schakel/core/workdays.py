@@ -64,3 +64,29 @@ def start_of_day_after(day: date) -> datetime:
     return datetime.combine(
         day + timedelta(days=1), datetime.min.time(), timezone.get_current_timezone()
     )
+
+
+# Working hours: a reply-by time counts only these hours of working days.
+WORKING_HOURS = (time(8), time(17))
+
+
+def add_working_hours(start: datetime, hours: int) -> datetime:
+    """The moment ``hours`` working hours after ``start``: only 08:00-17:00 on working days
+    count, so four hours from Friday 15:00 is Monday 10:00, and a holiday is skipped. A start
+    outside working hours counts from the next working morning."""
+    zone = timezone.get_current_timezone()
+    opens, closes = WORKING_HOURS
+    moment = timezone.localtime(start, zone)
+    remaining = timedelta(hours=hours)
+    while True:
+        day = moment.date()
+        day_opens = datetime.combine(day, opens, zone)
+        day_closes = datetime.combine(day, closes, zone)
+        if not is_working_day(day) or moment >= day_closes:
+            moment = datetime.combine(working_days_after(day, 1), opens, zone)
+            continue
+        moment = max(moment, day_opens)
+        if moment + remaining <= day_closes:
+            return moment + remaining
+        remaining -= day_closes - moment
+        moment = day_closes

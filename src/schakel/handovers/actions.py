@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from schakel.audit.models import AccessEvent
 from schakel.core.events import publish
+from schakel.core.uploads import ATTACHMENT_SUFFIXES, attachment_type
 from schakel.core.workdays import working_days_after
 from schakel.directory.actor import Actor
 from schakel.directory.models import Organization, OrganizationKind, PractitionerRole
@@ -45,18 +46,6 @@ DUE_TIME = time(17, 0)
 # rejection within this many.
 ACCEPT_WORKING_DAYS = 3
 REWORK_WORKING_DAYS = 2
-
-# What an attachment may be: PDF or an image, recognised by its first bytes (not its name).
-ATTACHMENT_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-class AttachmentError(ValueError):
-    """An upload refused: wrong type or too large (the message says which, for the form)."""
 
 
 @dataclass(frozen=True)
@@ -439,25 +428,11 @@ def do_revise_plan(
 # --- Attachments -----------------------------------------------------------------------------
 
 
-def attachment_type(upload: UploadedFile) -> str:
-    """The type by the file's first bytes; refuses anything but PDF, PNG and JPEG, and
-    anything larger than the limit."""
-    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
-        raise AttachmentError("too_large")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type in ATTACHMENT_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    raise AttachmentError("wrong_type")
-
-
 @transaction.atomic
 def do_add_attachment(handover: Handover, upload: UploadedFile, *, actor: Actor) -> Attachment:
     """Store an attachment (checked) with the handover."""
     content_type = attachment_type(upload)
-    suffix = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[content_type]
+    suffix = ATTACHMENT_SUFFIXES[content_type]
     attachment = Attachment(
         handover=handover,
         stored_name=secrets.token_hex(16) + suffix,

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from schakel.core.forms import OfferedChoiceField
+from schakel.core.uploads import AttachmentField
 from schakel.core.widgets import DateInput
 from schakel.directory.models import (
     MEDICAL_SPECIALISTS,
@@ -20,7 +21,6 @@ from schakel.directory.models import (
     PractitionerRole,
 )
 from schakel.directory.offers import chosen_ids, organisations_offered, roles_offered
-from schakel.handovers.actions import ATTACHMENT_MAX_BYTES, AttachmentError, attachment_type
 from schakel.handovers.models import (
     REASONS,
     AftercarePlanVersion,
@@ -232,24 +232,7 @@ class AcceptForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(
-        label=_("Attachment (PDF or image, at most 10 MB)"),
-        max_length=200,
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        try:
-            attachment_type(upload)
-        except AttachmentError as error:
-            if str(error) == "too_large":
-                raise forms.ValidationError(
-                    _("The file is larger than %(mb)d MB.") % {"mb": ATTACHMENT_MAX_BYTES // 2**20}
-                ) from None
-            raise forms.ValidationError(
-                _("Only PDF files and images (PNG, JPEG) can be attached.")
-            ) from None
-        return upload
+    file = AttachmentField()
 
 
 # --- Contact moments ---------------------------------------------------------------------
