@@ -8,6 +8,8 @@ officer's review.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
@@ -165,3 +167,19 @@ def do_delete_directory_entry(entry: models.Model, *, actor: Actor) -> None:
     before = snapshot(entry)
     log_change(actor, entry, ChangeAction.DELETE, differences(before, {}))
     entry.delete()
+
+
+@transaction.atomic
+def do_set_absence(
+    role: PractitionerRole, *, until: date | None, note: str, actor: Actor
+) -> PractitionerRole:
+    """Mark a person away until a day (None: back). While away, new questions to them go to
+    their team, and the contact finder says so."""
+    if until is not None and until < timezone.localdate():
+        raise ValueError("an absence ends today or later")
+    before = snapshot(role)
+    role.away_until = until
+    role.away_note = note.strip() if until is not None else ""
+    role.save(update_fields=["away_until", "away_note", "updated_at"])
+    log_change(actor, role, ChangeAction.UPDATE, differences(before, snapshot(role)))
+    return role

@@ -5,7 +5,7 @@ It answers "whom do I contact, for what, in this hospital" (see ``directory.find
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -277,6 +277,9 @@ class PractitionerRole(VerifiedEntry):
     hours = models.CharField(_("reachable"), max_length=120, blank=True)
     secure_messaging = models.BooleanField(_("secure messaging"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # Away (holiday, leave): new questions to this person go to their team until this day.
+    away_until = models.DateField(_("away until"), null=True, blank=True)
+    away_note = models.CharField(_("about the absence"), max_length=200, blank=True)
 
     objects = PractitionerRoleQuerySet.as_manager()
 
@@ -291,6 +294,10 @@ class PractitionerRole(VerifiedEntry):
     @property
     def function_label(self) -> str:
         return self.title or str(self.get_function_display())
+
+    def is_away(self, on: date | None = None) -> bool:
+        """Away today (or on ``on``): the absence runs until and including ``away_until``."""
+        return self.away_until is not None and self.away_until >= (on or timezone.localdate())
 
 
 class ContactPoint(VerifiedEntry):

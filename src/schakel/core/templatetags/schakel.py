@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext_lazy
+
+from schakel.core.contact_actions import about_actions, contact_actions, team_actions
 
 register = template.Library()
 
@@ -77,3 +80,20 @@ def datumtijd(value: datetime | None) -> str:
         return ""
     local = _local(value)
     return f"{_day(local, always_year=False)} {local:%H:%M}"
+
+
+@register.simple_tag
+def contact_actions_for(entry: Any) -> list[tuple[str, str]]:
+    """What registered apps offer on this contact (``{% contact_actions_for entry as … %}``)."""
+    return contact_actions(entry)
+
+
+@register.simple_tag
+def team_actions_for(organization: Any, tumour_type: Any) -> list[tuple[str, str]]:
+    return team_actions(organization, tumour_type)
+
+
+@register.simple_tag
+def about_actions_for(role: Any, pathway: Any, subject: str) -> list[tuple[str, str]]:
+    """A question about what the page shows, to the person it names."""
+    return about_actions(role, pathway, str(subject))
