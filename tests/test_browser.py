@@ -201,8 +201,9 @@ class HospitalHandsOverAftercareTests(BrowserTestCase):
         handover.refresh_from_db()
         assert handover.status == HandoverStatus.ACCEPTED
 
-        # The first check is the GP's task now, on its date.
-        page.goto(f"{self.live_server_url}/")
+        # The first check is the GP's task now, on its date (in "Taken": "Vandaag" shows the
+        # first ones due, and the demo GP has earlier ones).
+        page.goto(f"{self.live_server_url}/taken/")
         task = page.get_by_text("Nazorg: Nazorggesprek over herstel en werk").first
         task.wait_for()
         assert self.outside_requests == []
@@ -490,4 +491,75 @@ class PrivacyOfficerWithoutSecondFactorTests(BrowserTestCase):
             missing = page.goto(f"{base}/bestaat-niet/")
             assert missing is not None and missing.status == 404
             page.get_by_text("Deze pagina bestaat niet").wait_for()
+        assert self.outside_requests == []
+
+
+@pytest.mark.browser
+class GpAsksTheBreastTeamTests(BrowserTestCase):
+    """Issue 14: a GP asks the breast-cancer team a question from the contact finder, a nurse
+    specialist of that team answers, and the GP closes it."""
+
+    def test_a_question_from_the_finder_is_answered_by_the_team_and_closed(self):
+        from schakel.directory.models import Function, PractitionerRole
+        from schakel.messaging.models import Question, QuestionStatus
+
+        page = self.page
+        page.goto(f"{self.live_server_url}/wegwijzer/")
+        self.log_in_as_the_gp()
+        page.goto(f"{self.live_server_url}/wegwijzer/")
+        page.get_by_label("Ziekenhuis", exact=True).select_option(label="Ziekenhuis Duinstede")
+        page.get_by_label("Tumortype").select_option(label="Borstkanker")
+        page.get_by_role("button", name="Toon aanspreekpunten").click()
+        page.get_by_role(
+            "link", name="Stel het borstkanker-team van Ziekenhuis Duinstede een vraag"
+        ).click()
+        # The team is filled in: the hospital, its nurse specialists, breast cancer.
+        assert page.get_by_label("Functie in het team").input_value() == Function.NURSE_SPECIALIST
+        page.get_by_label("Onderwerp").fill("Lymfoedeem na okselklierdissectie")
+        page.get_by_label("Uw vraag").fill(
+            "Welke fysiotherapeut in de regio behandelt lymfoedeem, en is een verwijzing nodig?"
+        )
+        page.get_by_label("binnen een week (vijf werkdagen)").check()
+        page.get_by_role("button", name="De vraag versturen").click()
+        page.get_by_text("De geadresseerde is aan zet", exact=False).wait_for()
+        question = Question.objects.get(subject="Lymfoedeem na okselklierdissectie")
+        self.log_out()
+
+        # A nurse specialist of the breast team answers it.
+        nurse_role = PractitionerRole.objects.filter(
+            organization=question.team,
+            function=Function.NURSE_SPECIALIST,
+            tumour_types=question.tumour_type,
+        ).first()
+        assert nurse_role is not None
+        # The demo gives personas accounts; this nurse gets one for the test.
+        nurse = User.objects.create_user("mammacare@schakel.test", DEMO_PASSWORD)
+        nurse_role.practitioner.user = nurse
+        nurse_role.practitioner.save(update_fields=["user"])
+        nurse_device = TOTPDevice.objects.create(user=nurse, name="app", confirmed=True)
+        page.goto(f"{self.live_server_url}/vragen/")
+        self.log_in(nurse.email, nurse_device)
+        page.get_by_role("link", name="Lymfoedeem na okselklierdissectie").click()
+        page.get_by_label("Uw antwoord").fill(
+            "Fysiotherapie Oedeem Zuidwest; een verwijzing van de huisarts is voldoende."
+        )
+        page.get_by_role("button", name="Het antwoord versturen").click()
+        page.get_by_text("Antwoord verstuurd", exact=False).wait_for()
+        self.log_out()
+
+        # The GP is told (a notification on "Vandaag"), reads the answer and closes it.
+        page.goto(f"{self.live_server_url}/")
+        # A second device: a code is used once, and the first login may be within its minute.
+        tablet = TOTPDevice.objects.create(user=self.gp, name="tablet", confirmed=True)
+        self.log_in("huisarts@schakel.test", tablet)
+        page.get_by_role("heading", name="Vandaag").wait_for()
+        assert "Lymfoedeem na okselklierdissectie" in page.content()
+        page.goto(f"{self.live_server_url}/vragen/?map=gesteld")
+        page.get_by_role("link", name="Lymfoedeem na okselklierdissectie").click()
+        assert "Fysiotherapie Oedeem Zuidwest" in page.content()
+        page.get_by_role("button", name="De vraag sluiten").click()
+        page.get_by_text("Vraag gesloten", exact=False).wait_for()
+        question.refresh_from_db()
+        assert question.status == QuestionStatus.CLOSED
+        assert question.holder_role == nurse_role
         assert self.outside_requests == []

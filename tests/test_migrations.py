@@ -20,6 +20,7 @@ BEFORE_WORK_LAYER = [
     ("mdo", "0005_gp_input_g8_gfi_scores"),
     ("proms", "0003_licence_label"),
     ("accounts", "0001_initial_user"),
+    ("directory", "0002_seed_tumour_types_and_topics"),
     ("work", None),
 ]
 

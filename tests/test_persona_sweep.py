@@ -33,6 +33,8 @@ from schakel.handovers.models import (
 )
 from schakel.mdo.actions import do_add_to_agenda
 from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
+from schakel.messaging.actions import do_add_question_attachment, do_ask_question
+from schakel.messaging.models import Message, Question, QuestionAttachment, Urgency
 from schakel.pathways.models import CarePathway, PathwayEvent
 from schakel.patients.actions import do_start_emergency_access
 from schakel.patients.models import EmergencyAccess
@@ -97,6 +99,8 @@ class SweepRegion(PathwayTestCase):
     consultation_series: ConsultationSeries
     consultation_session: ConsultationSession
     booking: ConsultationBooking
+    question: Question
+    question_attachment: QuestionAttachment
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -216,6 +220,19 @@ class SweepRegion(PathwayTestCase):
             pathway=cls.pathway,
             actor=cls.actor(cls.gp),
         )
+        cls.question = do_ask_question(
+            subject="Pijnstilling na de operatie",
+            text="Mag de oxycodon omhoog?",
+            urgency=Urgency.TWO_DAYS,
+            actor=cls.actor(cls.gp),
+            addressee_role=cls.specialist.practitioner.roles.get(),
+            pathway=cls.pathway,
+        )
+        cls.question_attachment = do_add_question_attachment(
+            cls.question,
+            SimpleUploadedFile("pijnscore.pdf", b"%PDF-1.4\n%%EOF\n"),
+            actor=cls.actor(cls.gp),
+        )
         cls.no_role = User.objects.create_user("geenrol@test.nl", "x" * 20)
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -253,6 +270,8 @@ class SweepRegion(PathwayTestCase):
             "consultations:cancel_session": self.consultation_session.pk,
             "consultations:booking": self.booking.pk,
             "consultations:cancel_booking": self.booking.pk,
+            "messaging:": self.question.pk,
+            "messaging:attachment": self.question_attachment.pk,
         }
         kwargs: dict[str, object] = {}
         if "<id:pk>" in route:
@@ -288,6 +307,9 @@ class SweepRegion(PathwayTestCase):
             ConsultationSeries.objects.filter(is_active=True).count(),
             ConsultationSession.objects.filter(status="planned").count(),
             ConsultationBooking.objects.filter(status="booked").count(),
+            Question.objects.filter(status="open").count(),
+            Message.objects.count(),
+            QuestionAttachment.objects.count(),
         )
 
 
@@ -427,4 +449,5 @@ class TodayOnceTests(SweepRegion):
         # two statements (what waits and the head, then the update) instead of one per append;
         # on PostgreSQL one more, the advisory lock that orders the chainers. The planned contact
         # moment (issue 13) puts a due task in a second list: two more, whatever their number.
-        self.assertLessEqual(len(queries), 27 + (connection.vendor == "postgresql"))
+        # Questions (issue 14) add the asker's late questions: one more.
+        self.assertLessEqual(len(queries), 28 + (connection.vendor == "postgresql"))

@@ -301,6 +301,9 @@ SCHAKEL_DIRECTORY_STALE_DAYS = env.number("SCHAKEL_DIRECTORY_STALE_DAYS", 183, m
 # Jobs wait in the database; `schakel worker` runs them (any number of workers).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # (job, every N seconds): enqueued once per period by whichever worker comes first.
+# An answered question the asker leaves open closes by itself after this many days.
+SCHAKEL_QUESTION_AUTOCLOSE_DAYS = env.number("SCHAKEL_QUESTION_AUTOCLOSE_DAYS", 14, minimum=1)
+
 SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
     (
         "schakel.work.jobs.evaluate_all_signals",
@@ -312,6 +315,7 @@ SCHAKEL_PERIODIC_JOBS: list[tuple[str, int]] = [
     ),
     ("schakel.mdo.jobs.plan_series_meetings", 24 * 60 * 60),
     ("schakel.handovers.jobs.plan_consultation_sessions", 24 * 60 * 60),
+    ("schakel.messaging.jobs.close_answered_questions", 60 * 60),
     # Entries a request's end did not chain (written by jobs, or lost a race for the lock).
     ("schakel.audit.jobs.chain_access_log", 60),
     (

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("schakel.proms.urls")),
     path("overdrachten/", include("schakel.handovers.urls")),
     path("consultatie/", include("schakel.handovers.consultation_urls")),
+    path("vragen/", include("schakel.messaging.urls")),
     path("", include("schakel.work.urls")),
     # One way in: the management screens use Schakel's login (lock-out, access log, 2FA).
     path(

@@ -22,6 +22,7 @@ from schakel.demo import names
 from schakel.demo.consultations import build_demo_consultations
 from schakel.demo.handovers import build_demo_handovers
 from schakel.demo.mdo import build_demo_mdo
+from schakel.demo.messaging import build_demo_questions
 from schakel.demo.pathways import build_demo_pathways
 from schakel.demo.patients import build_demo_patients
 from schakel.demo.proms import build_demo_proms
@@ -343,6 +344,7 @@ class _Builder:
         build_demo_mdo()
         build_demo_handovers()
         build_demo_consultations()
+        build_demo_questions()
         build_demo_proms()
         return DemoSummary(
             created=True,
