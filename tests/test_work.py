@@ -213,6 +213,25 @@ class InboxTests(PathwayTestCase):
         self.assertFalse(Notification.objects.filter(recipient=self.gp, read_at=None).exists())
         self.assertContains(self.client.get(reverse("work:inbox")), "inbox__item--read")
 
+    def test_the_inbox_pages_and_shows_only_the_unread_on_request(self):
+        """Issue 10, point 11: a long inbox pages, and "only unread" filters (with the pager
+        keeping the filter)."""
+        from schakel.work.views import PAGE_SIZE
+
+        Notification.objects.bulk_create(
+            Notification(recipient=self.gp, kind="task", text=f"Taak {n}")
+            for n in range(PAGE_SIZE + 5)
+        )
+        Notification.objects.filter(recipient=self.gp, text="Taak 0").update(read_at=timezone.now())
+        self.login(self.gp)
+        first = self.client.get(reverse("work:inbox"))
+        self.assertContains(first, "pagina=2")
+        second = self.client.get(reverse("work:inbox"), {"pagina": 2})
+        self.assertEqual(second.status_code, 200)
+        unread = self.client.get(reverse("work:inbox"), {"ongelezen": "1", "pagina": 2})
+        self.assertContains(unread, "ongelezen=1")
+        self.assertNotContains(unread, "inbox__item--read")
+
     def test_a_notification_about_a_closed_task_ends_on_a_friendly_page(self):
         task = do_create_task(
             self.pathway,
