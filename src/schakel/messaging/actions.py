@@ -359,8 +359,10 @@ def do_escalate_question(question: Question) -> None:
     """Past its reply-by time: a question to a person goes to their team as well (the task
     becomes the team's); the patient's case manager (the task's escalation contact) and the
     asker see it. Done once per reply-by time."""
+    # Lock the question's row only (its person columns are outer joins, which PostgreSQL
+    # does not lock).
     question = (
-        Question.objects.select_for_update()
+        Question.objects.select_for_update(of=("self",))
         .select_related("task", "addressee_role", "holder_role", "asker_role")
         .get(pk=question.pk)
     )
