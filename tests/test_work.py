@@ -226,9 +226,9 @@ class InboxTests(PathwayTestCase):
         self.login(self.gp)
         first = self.client.get(reverse("work:inbox"))
         self.assertContains(first, "pagina=2")
-        second = self.client.get(reverse("work:inbox"), {"pagina": 2})
+        second = self.client.get(reverse("work:inbox"), {"pagina": "2"})
         self.assertEqual(second.status_code, 200)
-        unread = self.client.get(reverse("work:inbox"), {"ongelezen": "1", "pagina": 2})
+        unread = self.client.get(reverse("work:inbox"), {"ongelezen": "1", "pagina": "2"})
         self.assertContains(unread, "ongelezen=1")
         self.assertNotContains(unread, "inbox__item--read")
 
