@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,35 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AttachedFile(models.Model):
+    """A PDF or image someone attached (to a handover, to a question): stored through Django's
+    storage under a random name (the uploaded name may hold the patient's name: it is a field),
+    served only through the access helper of what it is attached to. A subclass adds the
+    ``file`` field with its own storage path, and what the file is attached to."""
+
+    stored_name = models.CharField(max_length=80, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ScheduledRun(models.Model):

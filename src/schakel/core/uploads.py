@@ -4,11 +4,15 @@ wrong in the user's language; the actions check again, whoever calls them."""
 
 from __future__ import annotations
 
+import secrets
+from pathlib import PurePath
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+
+from schakel.core.models import AttachedFile
 
 ATTACHMENT_TYPES = {
     b"%PDF-": "application/pdf",
@@ -35,6 +39,19 @@ def attachment_type(upload: UploadedFile) -> str:
         if head.startswith(magic):
             return content_type
     raise AttachmentError("wrong_type")
+
+
+def store_attachment(attachment: AttachedFile, upload: UploadedFile, *, user: Any) -> None:
+    """Check the upload (type by its bytes, size) and store it with ``attachment`` under a
+    random name; the caller set what it is attached to, and logs the write."""
+    content_type = attachment_type(upload)
+    attachment.stored_name = secrets.token_hex(16) + ATTACHMENT_SUFFIXES[content_type]
+    attachment.name = PurePath(upload.name or "bijlage").name[:200]
+    attachment.content_type = content_type
+    attachment.size = upload.size or 0
+    attachment.uploaded_by = user
+    attachment.file.save(attachment.stored_name, upload, save=False)  # type: ignore[attr-defined]
+    attachment.save()
 
 
 class AttachmentField(forms.FileField):

@@ -3,10 +3,8 @@ zet) and the access log in step with it, inside one transaction."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, time
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +13,7 @@ from django.utils import timezone
 
 from schakel.audit.models import AccessEvent
 from schakel.core.events import publish
-from schakel.core.uploads import ATTACHMENT_SUFFIXES, attachment_type
+from schakel.core.uploads import store_attachment
 from schakel.core.workdays import working_days_after
 from schakel.directory.actor import Actor
 from schakel.directory.models import Organization, OrganizationKind, PractitionerRole
@@ -431,17 +429,7 @@ def do_revise_plan(
 @transaction.atomic
 def do_add_attachment(handover: Handover, upload: UploadedFile, *, actor: Actor) -> Attachment:
     """Store an attachment (checked) with the handover."""
-    content_type = attachment_type(upload)
-    suffix = ATTACHMENT_SUFFIXES[content_type]
-    attachment = Attachment(
-        handover=handover,
-        stored_name=secrets.token_hex(16) + suffix,
-        name=PurePath(upload.name or "bijlage").name[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor.user,
-    )
-    attachment.file.save(attachment.stored_name, upload, save=False)
-    attachment.save()
+    attachment = Attachment(handover=handover)
+    store_attachment(attachment, upload, user=actor.user)
     _log(actor, handover, AccessEvent.CREATE, f"attachment {attachment.pk}")
     return attachment

@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.models import TimestampedModel, Weekday
+from schakel.core.models import AttachedFile, TimestampedModel, Weekday
 from schakel.directory.models import ContactPoint, Organization, PractitionerRole, TumourType
 from schakel.pathways.models import CarePathway
 from schakel.proms.models import PromSchedule
@@ -174,7 +174,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     return f"handovers/{instance.handover_id}/{instance.stored_name}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachedFile):
     """A PDF or image with a handover, stored through Django's storage, served only through
     the access helper (and logged)."""
 
@@ -182,26 +182,9 @@ class Attachment(models.Model):
         Handover, verbose_name=_("handover"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=60)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(AttachedFile.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("handovers:attachment", args=[self.pk])

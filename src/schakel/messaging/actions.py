@@ -12,9 +12,7 @@ asked about them.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -22,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, ChangeAction
-from schakel.core.uploads import ATTACHMENT_SUFFIXES, attachment_type
+from schakel.core.uploads import store_attachment
 from schakel.core.workdays import add_working_hours
 from schakel.directory.actor import Actor
 from schakel.directory.changes import log_change
@@ -414,16 +412,7 @@ def do_add_question_attachment(
     """Store an attachment (checked by its bytes and size) with the question."""
     if question.status in (QuestionStatus.CLOSED, QuestionStatus.WITHDRAWN):
         raise TransitionError("the question is closed")
-    content_type = attachment_type(upload)
-    attachment = QuestionAttachment(
-        question=question,
-        stored_name=secrets.token_hex(16) + ATTACHMENT_SUFFIXES[content_type],
-        name=PurePath(upload.name or "bijlage").name[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=actor.user,
-    )
-    attachment.file.save(attachment.stored_name, upload, save=False)
-    attachment.save()
+    attachment = QuestionAttachment(question=question)
+    store_attachment(attachment, upload, user=actor.user)
     _log(actor, question, AccessEvent.CREATE, f"attachment {attachment.pk}")
     return attachment

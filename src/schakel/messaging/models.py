@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schakel.core.models import TimestampedModel
+from schakel.core.models import AttachedFile, TimestampedModel
 from schakel.directory.models import Function, Organization, PractitionerRole, TumourType
 from schakel.pathways.models import CarePathway
 from schakel.patients.models import Patient
@@ -215,33 +215,16 @@ def _attachment_path(instance: QuestionAttachment, filename: str) -> str:
     return f"questions/{instance.question_id}/{instance.stored_name}"
 
 
-class QuestionAttachment(models.Model):
+class QuestionAttachment(AttachedFile):
     """A PDF or image with a question, served only through the question's access (logged)."""
 
     question = models.ForeignKey(
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=60)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
+    class Meta(AttachedFile.Meta):
+        pass
 
     def get_absolute_url(self) -> str:
         return reverse("messaging:attachment", args=[self.pk])
