@@ -101,6 +101,9 @@ def build_demo_pathways(rng: random.Random) -> int:
     ):
         team_of.setdefault((member.organization_id, member.code), []).append(member)
 
+    # Per tumour type, the hospitals with a team for it (in order), worked out once.
+    treating = {code: [h for h in hospitals if (h.pk, code) in team_of] for code in tumour_types}
+    treating.setdefault("longkanker", [])
     pathways: list[CarePathway] = []
     plans: list[tuple[str, list[Organization], bool]] = []
     for patient in patients:
@@ -120,8 +123,10 @@ def build_demo_pathways(rng: random.Random) -> int:
         # Every 25th patient (and the GP persona's first ones) moved between three hospitals
         # that treat the tumour type, one after another.
         moved = (len(pathways) % 25 == 0 and not story) or len(pathways) < 3
-        others = [h for h in hospitals if h != main and (h.pk, code) in team_of]
-        route = [main, *rng.sample(others, k=2)] if moved and len(others) >= 2 else [main]
+        route = [main]
+        if moved:  # only then: the list of hospitals grows with the region
+            others = [h for h in treating[code] if h != main]
+            route = [main, *rng.sample(others, k=2)] if len(others) >= 2 else [main]
         plans.append((code, route, story))
         pathways.append(
             CarePathway(
