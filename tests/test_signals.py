@@ -18,7 +18,9 @@ from schakel.work.registry import registry
 from tests.pathways_base import PathwayTestCase
 
 
-class SignalRuleTests(PathwayTestCase):
+class SignalTestCase(PathwayTestCase):
+    """A pathway and helpers to see its open signals and give it a task."""
+
     def open_rules(self) -> set[str]:
         return set(
             Signal.objects.filter(pathway=self.pathway, resolved_at__isnull=True).values_list(
@@ -39,6 +41,8 @@ class SignalRuleTests(PathwayTestCase):
             actor=self.actor(self.case_manager),
         )
 
+
+class SignalRuleTests(SignalTestCase):
     def test_nobody_aan_zet_fires_and_resolves_when_someone_is(self):
         CarePathway.objects.filter(pk=self.pathway.pk).update(phase_since=self.ago(3))
         evaluate_signals()
@@ -231,7 +235,7 @@ class SetBasedEvaluationTests(PathwayTestCase):
         )
 
 
-class EvaluatedOncePerWriteTests(SignalRuleTests):
+class EvaluatedOncePerWriteTests(SignalTestCase):
     def test_a_request_with_several_writes_evaluates_each_subject_once_after_the_last(self):
         from unittest import mock
 
@@ -289,3 +293,46 @@ class EvaluatedOncePerWriteTests(SignalRuleTests):
             with self.captureOnCommitCallbacks(execute=True), transaction.atomic():
                 engine.evaluate_now(self.pathway)
         self.assertEqual(calls, [(CarePathway, [self.pathway.pk])])
+
+
+class OneFullRunTests(SignalTestCase):
+    def test_a_full_run_asks_each_rule_once_and_tells_the_subscribers_once(self):
+        import dataclasses
+        from collections import Counter
+        from unittest import mock
+
+        from schakel.work import engine
+        from schakel.work.models import Notification
+
+        self.task(due_days=-1)  # an overdue task
+        CarePathway.objects.filter(pk=self.pathway.pk).update(last_event_at=self.ago(50))
+        asked: Counter[str] = Counter()
+
+        def counting(rule):
+            def matcher(now, found):
+                asked[rule.code] += 1
+                return rule.matcher(now, found)
+
+            return dataclasses.replace(rule, matcher=matcher)
+
+        rules = {code: counting(rule) for code, rule in registry.signal_rules.items()}
+        published: list[engine.SignalsOpened] = []
+        real_publish = engine.publish
+
+        def publish(event: engine.SignalsOpened) -> None:
+            published.append(event)
+            real_publish(event)
+
+        with (
+            mock.patch.dict(registry.signal_rules, rules),
+            mock.patch.object(engine, "publish", side_effect=publish),
+        ):
+            evaluate_signals()
+        self.assertEqual(asked, Counter(dict.fromkeys(registry.signal_rules, 1)))
+        self.assertEqual(len(published), 1)
+        opened = self.open_rules()
+        self.assertTrue({PathwayRule.TASK_OVERDUE, PathwayRule.SILENCE} <= opened)
+        self.assertEqual(set(published[0].codes(CarePathway)), opened)
+        # The fan-out reached the case manager once per signal, whatever the number of rules.
+        told = Notification.objects.filter(recipient=self.case_manager, kind="signal")
+        self.assertEqual(sorted(told.values_list("text", flat=True)), sorted(opened))

@@ -6,6 +6,10 @@
   line on the timeline, is what counts now);
 - an aftercare check for the GP practice overdue by N days;
 - an aftercare plan past its review date.
+
+Each rule picks its pathways with ``pk IN (…)`` rather than a correlated EXISTS per pathway:
+both databases then work out the few handovers, checks or plans once (SQLite otherwise walked
+every plan for every pathway).
 """
 
 from __future__ import annotations
@@ -46,10 +50,8 @@ def _waiting(now: datetime, t: Thresholds, code: str, status: str) -> QuerySet[C
     if days is None:
         return None
     sent_before = start_of_day_after(last_day_overdue(now, days, DUE_TIME))
-    waiting = Handover.objects.filter(
-        pathway=OuterRef("pk"), status=status, sent_at__lt=sent_before
-    )
-    return open_pathways().filter(Exists(waiting))
+    waiting = Handover.objects.filter(status=status, sent_at__lt=sent_before)
+    return open_pathways().filter(pk__in=waiting.values("pathway"))
 
 
 def _not_received(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
@@ -84,11 +86,9 @@ def _check_overdue(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None
     if days is None:
         return None
     overdue = AftercareCheck.objects.filter(
-        version__plan__handover__pathway=OuterRef("pk"),
-        task__status__in=OPEN_TASK_STATUSES,
-        task__due_at__lt=now - timedelta(days=days),
+        task__status__in=OPEN_TASK_STATUSES, task__due_at__lt=now - timedelta(days=days)
     )
-    return open_pathways().filter(Exists(overdue))
+    return open_pathways().filter(pk__in=overdue.values("version__plan__handover__pathway"))
 
 
 def _review_due(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
@@ -98,11 +98,10 @@ def _review_due(now: datetime, t: Thresholds) -> QuerySet[CarePathway] | None:
     latest = AftercarePlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number")
     past = AftercarePlanVersion.objects.filter(
         Q(pk=latest.values("pk")[:1]),
-        plan__handover__pathway=OuterRef("pk"),
         plan__handover__status=HandoverStatus.ACCEPTED,
         review_date__lt=timezone.localdate(now) - timedelta(days=days),
     )
-    return open_pathways().filter(Exists(past))
+    return open_pathways().filter(pk__in=past.values("plan__handover__pathway"))
 
 
 def register() -> None:

@@ -30,10 +30,13 @@ def _not_answered(now: datetime, t: Thresholds) -> QuerySet[Question] | None:
 
 def on_signals_opened(opened: SignalsOpened) -> None:
     """Each question that just went late is escalated once, and its asker is told."""
-    if opened.rule.code != NOT_ANSWERED:
+    if NOT_ANSWERED not in opened.codes(Question):
         return
     late = Signal.objects.filter(
-        rule=NOT_ANSWERED, subject_type=opened.subject_type, opened_at=opened.at
+        rule=NOT_ANSWERED,
+        subject_type_id=subject_type_of(Question),
+        opened_at=opened.at,
+        resolved_at__isnull=True,
     ).values_list("subject_id", flat=True)
     for question in Question.objects.filter(pk__in=late).select_related("patient"):
         do_escalate_question(question)

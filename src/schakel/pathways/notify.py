@@ -54,29 +54,34 @@ def on_pathway_event(recorded: PathwayEventRecorded) -> None:
 
 
 def on_signals_opened(opened: SignalsOpened) -> None:
-    """INSERT … SELECT, per follower role: no list of ids, no loop per pathway."""
-    if opened.rule.subject is not CarePathway:
-        return
-    new = Signal.objects.filter(
-        rule=opened.rule.code, subject_type=opened.subject_type, opened_at=opened.at
-    ).values("subject_id")
-    pathways = CarePathway.objects.filter(pk__in=new)
+    """INSERT … SELECT per rule and follower role: no list of ids, no loop per pathway.
+
+    (Per rule, because the pathways are chosen with ``pk IN (new signals)``: one statement
+    for all rules would join the signals, and the planner, which cannot know how many were
+    just opened, then picks a nested loop that is ruinous for a first round of thousands.)
+    """
+    subject_type = ContentType.objects.get_for_model(CarePathway)
     columns = ["recipient", "kind", "text", "patient", "subject_type", "subject_id", "created_at"]
-    for role in ("case_manager", "general_practitioner"):
-        rows = (
-            pathways.filter(role_sees_patient(role, "patient"))
-            .filter(**{f"{role}__practitioner__user__is_active": True})
-            .values_list(
-                f"{role}__practitioner__user_id",
-                Value("signal"),
-                Value(opened.rule.code),
-                "patient_id",
-                Value(opened.subject_type.pk),
-                "pk",
-                Value(opened.at),
+    for code in opened.codes(CarePathway):
+        new = Signal.objects.filter(
+            rule=code, subject_type=subject_type, opened_at=opened.at
+        ).values("subject_id")
+        pathways = CarePathway.objects.filter(pk__in=new)
+        for role in ("case_manager", "general_practitioner"):
+            rows = (
+                pathways.filter(role_sees_patient(role, "patient"))
+                .filter(**{f"{role}__practitioner__user__is_active": True})
+                .values_list(
+                    f"{role}__practitioner__user_id",
+                    Value("signal"),
+                    Value(code),
+                    "patient_id",
+                    Value(subject_type.pk),
+                    "pk",
+                    Value(opened.at),
+                )
             )
-        )
-        insert_select(Notification, columns, rows)
+            insert_select(Notification, columns, rows)
 
 
 def _timeline(task: Task, text: str, actor: Actor) -> None:

@@ -1,10 +1,12 @@
 """The signal engine: registered rules find subjects at risk, evaluated set-based.
 
-Per rule, the matches are computed once per run: a full run (the periodic job) puts them in a
-temporary table, from which one UPDATE resolves the open signals whose subject no longer
-matches and one INSERT … SELECT opens a signal for each match without one; a run for a few
-rows after a write uses the rule's query directly (it is cheap there). No Python loop runs per
-subject. Thresholds (days) come from ``SignalThreshold``, per scope where the rule has scopes.
+Each rule's matches are computed once per run. A full run (the periodic job) puts every
+rule's matches in one temporary table; one UPDATE resolves the open signals, of all rules,
+whose subject no longer matches, and one INSERT … SELECT per rule opens a signal for each
+match without one. A run for a few rows after a write uses the rules' queries directly (cheap
+there). No Python loop runs per subject, and the subscribers hear once per run which rules
+opened signals. Thresholds (days) come from ``SignalThreshold``, per scope where the rule has
+scopes.
 
 (These are Schakel's signals about patients, not Django's signal dispatcher.)
 """
@@ -57,59 +59,97 @@ class EvaluationResult:
 
 @dataclass(frozen=True)
 class SignalsOpened:
-    """Signals of one rule were opened at ``at`` (published by the engine, once per rule)."""
+    """Signals were opened at ``at`` for these rules (published by the engine once per
+    evaluation, whatever the number of rules, so that a subscriber can fan out in one
+    statement)."""
 
-    rule: SignalRule
-    subject_type: ContentType
+    rules: tuple[SignalRule, ...]
     at: datetime
+
+    def codes(self, subject: type[models.Model]) -> list[str]:
+        """The codes of the rules about ``subject`` that opened signals."""
+        return [rule.code for rule in self.rules if rule.subject is subject]
 
 
 MATCHES = "schakel_signal_matches"
 
 
-def _collect_matches(matching: models.QuerySet, rule: SignalRule) -> None:
-    """The rule's matches, worked out once, into a temporary table of this connection."""
+def _empty_matches_table(cursor: Any) -> None:
+    """A temporary table of this connection for the matches of every rule, emptied."""
     quote = connection.ops.quote_name
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(MATCHES)} (rule varchar(40) NOT NULL, "
+        "subject_id bigint NOT NULL, patient_id bigint, PRIMARY KEY (rule, subject_id))"
+    )
+    cursor.execute(f"DELETE FROM {quote(MATCHES)}")  # noqa: S608 - a fixed name
+
+
+def _collect_matches(cursor: Any, rule: SignalRule, matching: models.QuerySet) -> None:
+    """The rule's matches, worked out once, into the temporary table."""
     patient = rule.patient_field or Value(None, output_field=models.BigIntegerField())
     select_sql, params = matching.order_by().values_list("pk", patient).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(MATCHES)} "
-            "(subject_id bigint PRIMARY KEY, patient_id bigint)"
-        )
-        cursor.execute(f"DELETE FROM {quote(MATCHES)}")  # noqa: S608 - a fixed name
-        cursor.execute(
-            f"INSERT INTO {quote(MATCHES)} (subject_id, patient_id) {select_sql}",
-            params,
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {quote(MATCHES)}")  # the planner should know its size
+    cursor.execute(
+        f"INSERT INTO {connection.ops.quote_name(MATCHES)} (rule, subject_id, patient_id) "  # noqa: S608 - names from Django, values bound
+        f"SELECT %s, q.* FROM ({select_sql}) q",
+        [rule.code, *params],
+    )
 
 
-def _apply_collected_matches(
-    rule: SignalRule, subject_type: ContentType, now: datetime
-) -> tuple[int, int]:
-    """Resolve the open signals not among the matches, open one per match without one."""
+def _resolve_unmatched(cursor: Any, rules: list[SignalRule], at: object) -> int:
+    """One UPDATE for every rule: resolve the open signals whose subject no longer matches."""
     quote = connection.ops.quote_name
     table, matches = quote(Signal._meta.db_table), quote(MATCHES)
+    codes = ", ".join(["%s"] * len(rules))
+    cursor.execute(
+        f"UPDATE {table} SET resolved_at = %s WHERE id IN (SELECT s.id FROM {table} s "  # noqa: S608 - names from Django, values bound
+        f"WHERE s.resolved_at IS NULL AND s.rule IN ({codes}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {matches} m WHERE m.rule = s.rule AND m.subject_id = s.subject_id))",
+        [at, *(rule.code for rule in rules)],
+    )
+    return int(cursor.rowcount)
+
+
+def _open_collected(cursor: Any, rule: SignalRule, subject_type: ContentType, at: object) -> int:
+    """A signal for each of the rule's matches without an open one (ON CONFLICT DO NOTHING
+    lets a concurrent evaluation that opened the same signal win quietly)."""
+    quote = connection.ops.quote_name
+    table, matches = quote(Signal._meta.db_table), quote(MATCHES)
+    cursor.execute(
+        f"INSERT INTO {table} (subject_id, patient_id, subject_type_id, rule, opened_at, "  # noqa: S608 - names from Django, values bound
+        f"snooze_reason) SELECT m.subject_id, m.patient_id, %s, m.rule, %s, '' FROM {matches} m "
+        f"WHERE m.rule = %s AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.rule = m.rule "
+        "AND s.subject_type_id = %s AND s.subject_id = m.subject_id AND s.resolved_at IS NULL) "
+        "ON CONFLICT DO NOTHING",
+        [subject_type.pk, at, rule.code, subject_type.pk],
+    )
+    return int(cursor.rowcount)
+
+
+def _evaluate_everything(
+    rules: list[SignalRule], found: Thresholds, now: datetime
+) -> tuple[list[SignalRule], int, int]:
+    """The periodic run: every rule's matches into one table, one UPDATE resolves what no
+    longer matches (a rule switched off matches nothing), one INSERT per rule opens."""
     at = connection.ops.adapt_datetimefield_value(now)
-    open_for_rule = "s.rule = %s AND s.subject_type_id = %s AND s.resolved_at IS NULL"
+    opened_by: list[SignalRule] = []
+    opened = 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET resolved_at = %s WHERE id IN (SELECT s.id FROM {table} s "  # noqa: S608
-            f"WHERE {open_for_rule} AND NOT EXISTS "
-            f"(SELECT 1 FROM {matches} m WHERE m.subject_id = s.subject_id))",
-            [at, rule.code, subject_type.pk],
-        )
-        resolved = int(cursor.rowcount)
-        cursor.execute(
-            f"INSERT INTO {table} (subject_id, patient_id, subject_type_id, rule, opened_at, "  # noqa: S608
-            f"snooze_reason) SELECT m.subject_id, m.patient_id, %s, %s, %s, '' FROM {matches} m "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {open_for_rule} "
-            "AND s.subject_id = m.subject_id) ON CONFLICT DO NOTHING",
-            [subject_type.pk, rule.code, at, rule.code, subject_type.pk],
-        )
-        return resolved, int(cursor.rowcount)
+        _empty_matches_table(cursor)
+        for rule in rules:
+            matching = rule.matcher(now, found)
+            if matching is not None:
+                _collect_matches(cursor, rule, matching)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"ANALYZE {connection.ops.quote_name(MATCHES)}"
+            )  # its size, for the planner
+        resolved = _resolve_unmatched(cursor, rules, at)
+        for rule in rules:
+            new = _open_collected(cursor, rule, ContentType.objects.get_for_model(rule.subject), at)
+            if new:
+                opened_by.append(rule)
+                opened += new
+    return opened_by, opened, resolved
 
 
 def _open_new_signals(
@@ -157,6 +197,35 @@ def _open_new_signals(
         return int(cursor.rowcount)
 
 
+def _evaluate_rows(
+    rules: list[SignalRule], found: Thresholds, now: datetime, only: list[int]
+) -> tuple[list[SignalRule], int, int]:
+    """After a write: the rules about one model, for a few of its rows, with the rules'
+    queries directly (cheap there)."""
+    opened_by: list[SignalRule] = []
+    opened = resolved = 0
+    for rule in rules:
+        subject_type = ContentType.objects.get_for_model(rule.subject)
+        open_signals = Signal.objects.filter(
+            rule=rule.code,
+            subject_type=subject_type,
+            resolved_at__isnull=True,
+            subject_id__in=only,
+        )
+        matching = rule.matcher(now, found)
+        if matching is None:  # switched off: nothing of it stays open
+            resolved += open_signals.update(resolved_at=now)
+            continue
+        matching = matching.filter(pk__in=only)
+        still = matching.filter(pk=OuterRef("subject_id"))
+        resolved += open_signals.filter(~Exists(still)).update(resolved_at=now)
+        new = _open_new_signals(rule, subject_type, matching, now)
+        if new:
+            opened_by.append(rule)
+            opened += new
+    return opened_by, opened, resolved
+
+
 @transaction.atomic
 def evaluate_signals(
     subject: type[models.Model] | None = None,
@@ -167,37 +236,22 @@ def evaluate_signals(
     """Open the signals whose rule matches and resolve those whose cause is gone.
 
     ``subject`` and ``ids`` limit the work to the rules about that model and those rows
-    (after a write); without them every rule runs over everything (the periodic job).
+    (after a write); without them every rule runs over everything (the periodic job). The
+    subscribers hear once (``SignalsOpened``) which rules opened signals.
     """
     now = now or timezone.now()
-    only = list(ids) if ids is not None else None
     found = thresholds()
-    opened = resolved = 0
-    for rule in list(registry.signal_rules.values()):
-        if subject is not None and rule.subject is not subject:
-            continue
-        subject_type = ContentType.objects.get_for_model(rule.subject)
-        open_signals = Signal.objects.filter(
-            rule=rule.code, subject_type=subject_type, resolved_at__isnull=True
-        )
-        if only is not None:
-            open_signals = open_signals.filter(subject_id__in=only)
-        matching = rule.matcher(now, found)
-        if matching is None:  # switched off: nothing of it stays open
-            resolved += open_signals.update(resolved_at=now)
-            continue
-        if only is None:
-            _collect_matches(matching, rule)
-            gone, new = _apply_collected_matches(rule, subject_type, now)
-            resolved += gone
-        else:
-            matching = matching.filter(pk__in=only)
-            still = matching.filter(pk=OuterRef("subject_id"))
-            resolved += open_signals.filter(~Exists(still)).update(resolved_at=now)
-            new = _open_new_signals(rule, subject_type, matching, now)
-        if new:
-            publish(SignalsOpened(rule, subject_type, now))
-        opened += new
+    rules = [
+        rule
+        for rule in registry.signal_rules.values()
+        if subject is None or rule.subject is subject
+    ]
+    if ids is None:
+        opened_by, opened, resolved = _evaluate_everything(rules, found, now)
+    else:
+        opened_by, opened, resolved = _evaluate_rows(rules, found, now, list(ids))
+    if opened_by:
+        publish(SignalsOpened(tuple(opened_by), now))
     return EvaluationResult(opened, resolved)
 
 

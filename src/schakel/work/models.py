@@ -47,6 +47,9 @@ class About(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        # Looked up with the subject's id: the composite indexes of the concrete models
+        # serve that; an index of its own only slows every insert.
+        db_index=False,
     )
     subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
@@ -314,10 +317,12 @@ class Notification(About):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,  # the inbox index starts with it
     )
     kind = models.CharField(_("kind"), max_length=40)
     text = models.CharField(_("text"), max_length=200)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # Sorted within one recipient's inbox, never across everyone: no index of its own.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
