@@ -149,6 +149,7 @@ def persona_pages(email: str) -> dict[str, str]:
         "Vandaag": "/vandaag/",
         "Mijn patiënten": "/trajecten/",
         "inbox": "/meldingen/",
+        "questions": "/vragen/",
     }
     if hospital:
         pages["contact finder"] = (
@@ -261,6 +262,33 @@ def report(scale: int, rows: list[Row]) -> None:
             )
 
 
+def compare(small: int, large: int, results: dict[int, list[Row]]) -> None:
+    """Side by side: what a page sends and asks must not grow with the country."""
+    print(f"\nscale {small} → {large}: the same page for the same persona")
+    print(
+        f"{'persona':<12} {'page':<26} {'bytes':>17} {'queries':>9} "
+        f"{'p50 1 ratio':>13} {'p50 8 ratio':>13}"
+    )
+    before = {(row.persona, row.page): row for row in results[small]}
+    bases = {
+        scale: {row.persona: row for row in results[scale] if row.page == BASELINE}
+        for scale in (small, large)
+    }
+    for row in results[large]:
+        old = before.get((row.persona, row.page))
+        if old is None:
+            continue
+        one = [r.p50_one / bases[s][r.persona].p50_one for s, r in ((small, old), (large, row))]
+        eight = [
+            r.p50_eight / bases[s][r.persona].p50_eight for s, r in ((small, old), (large, row))
+        ]
+        print(
+            f"{row.persona:<12} {row.page:<26} {old.size:>8,}→{row.size:>8,} "
+            f"{old.queries:>4}→{row.queries:>4} {one[0]:>6.2f}→{one[1]:<6.2f} "
+            f"{eight[0]:>6.2f}→{eight[1]:<6.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 5])
@@ -273,8 +301,12 @@ def main() -> None:
     args = parser.parse_args()
     vendor = setup_django()
     print(f"database: {vendor}; gunicorn 2 workers × 4 threads; {args.repeat} requests per page")
+    results = {}
     for scale in args.scales:
-        report(scale, run_scale(scale, args.repeat, args.personas))
+        results[scale] = run_scale(scale, args.repeat, args.personas)
+        report(scale, results[scale])
+    if len(args.scales) >= 2:
+        compare(args.scales[0], args.scales[-1], results)
 
 
 if __name__ == "__main__":
