@@ -6,10 +6,12 @@ Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench \\
 SQLite file is used.)
 
 Reports, per size: the time and SQL queries of one full set-based signal evaluation (all
-pathways) in the first round and in the steady state, each with its ratio to the floor: the
-rules' own SELECTs, every match fetched, measured in the same run; and "Mijn patiënten met
-kanker" for the case manager and the GP personas, with the ratio of each page to a bare
-baseline request (the security page) measured in the same run.
+pathways) in the first round (every signal new: written, and its pathway's case manager and
+GP told; the telling is also given apart) and in the steady state (nothing new, everything
+re-checked), each with its ratio to the floor: the rules' own SELECTs, every match fetched,
+measured in the same run; and "Mijn patiënten met kanker" for the case manager and the GP
+personas, with the ratio of each page to a bare baseline request (the security page) measured
+in the same run.
 A persona's caseload stays the same size as the region grows, so the pages should not slow.
 """
 
@@ -42,11 +44,15 @@ def rules_floor() -> float:
 
 
 def run_scale(scale: int, repeat: int) -> dict[str, tuple[float, float | None, int]]:
+    from unittest import mock
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from schakel.core.events import publish
+    from schakel.work import engine
     from schakel.work.engine import evaluate_signals
-    from schakel.work.models import Signal
+    from schakel.work.models import Notification, Signal
     from schakel.work.registry import registry
 
     built = build_region(scale)
@@ -55,12 +61,29 @@ def run_scale(scale: int, repeat: int) -> dict[str, tuple[float, float | None, i
     floor = rules_floor()
     rows["floor: the rules' SELECTs"] = (floor, 1.0, len(registry.signal_rules))
     Signal.objects.all().delete()
-    with CaptureQueriesContext(connection) as queries:
+    Notification.objects.filter(kind="signal").delete()
+    if connection.vendor == "postgresql":  # as before the first signals ever: empty, vacuumed
+        with connection.cursor() as cursor:
+            for table in (Signal._meta.db_table, Notification._meta.db_table):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    telling = []  # seconds spent by the subscribers (the notification fan-out)
+
+    def timed(event: object) -> None:
+        started = time.perf_counter()
+        publish(event)
+        telling.append(time.perf_counter() - started)
+
+    with (
+        mock.patch.object(engine, "publish", timed),
+        CaptureQueriesContext(connection) as queries,
+    ):
         started = time.perf_counter()
         result = evaluate_signals()
         seconds = time.perf_counter() - started
         rows["signal evaluation (first)"] = (seconds, seconds / floor, len(queries))
-    print(f"  opened {result.opened} signals")
+    told = Notification.objects.filter(kind="signal").count()
+    rows["  of which: telling followers"] = (sum(telling), sum(telling) / floor, 0)
+    print(f"  opened {result.opened} signals, {told} notifications")
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         evaluate_signals()  # the steady state: nothing new, everything re-checked
