@@ -130,6 +130,8 @@ def _evaluate_everything(
 ) -> tuple[list[SignalRule], int, int]:
     """The periodic run: every rule's matches into one table, one UPDATE resolves what no
     longer matches (a rule switched off matches nothing), one INSERT per rule opens."""
+    if not rules:
+        return [], 0, 0
     at = connection.ops.adapt_datetimefield_value(now)
     opened_by: list[SignalRule] = []
     opened = 0
@@ -139,10 +141,8 @@ def _evaluate_everything(
             matching = rule.matcher(now, found)
             if matching is not None:
                 _collect_matches(cursor, rule, matching)
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"ANALYZE {connection.ops.quote_name(MATCHES)}"
-            )  # its size, for the planner
+        if connection.vendor == "postgresql":  # the planner should know its size
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(MATCHES)}")
         resolved = _resolve_unmatched(cursor, rules, at)
         for rule in rules:
             new = _open_collected(cursor, rule, ContentType.objects.get_for_model(rule.subject), at)
