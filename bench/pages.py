@@ -10,7 +10,9 @@ processes with four threads each, as on this machine's two cores), and logs the 
 through the real login with both factors. Per page and persona it reports the response size,
 the SQL queries of one request (counted in-process with Django's test client, as the tests do),
 the median time of a request with 1 and with 8 clients at once, and each median's ratio to the
-cheapest authenticated page (the account's security page) measured in the same run.
+cheapest authenticated page (the account's security page) measured in the same run; then, for
+every page, where its time goes in-process: its SQL statements alone, its templates alone
+(without the SQL they run) and the rest (the view's Python and the ORM building queries).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 from common import ROOT, build_region, setup_django
@@ -43,6 +47,48 @@ class Row:
     queries: int
     p50_one: float
     p50_eight: float
+    floor: Floor
+
+
+@dataclass
+class Floor:
+    """Where one request's time goes, measured in-process (medians): all of it, the SQL
+    statements alone, and the templates alone (without the SQL run while rendering)."""
+
+    total: float
+    sql: float
+    template: float
+
+
+class Clock:
+    """Adds up the time of SQL statements and of (outermost) template renders."""
+
+    def __init__(self) -> None:
+        self.sql = self.template = self.sql_in_template = 0.0
+        self.depth = 0
+
+    def execute(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            self.sql += spent
+            if self.depth:
+                self.sql_in_template += spent
+
+    def timing_renders(self, render: Any) -> Any:
+        def timed(template: Any, context: Any) -> Any:
+            self.depth += 1
+            started = time.perf_counter()
+            try:
+                return render(template, context)
+            finally:
+                self.depth -= 1
+                if not self.depth:
+                    self.template += time.perf_counter() - started
+
+        return timed
 
 
 class Browser:
@@ -163,8 +209,10 @@ def persona_pages(email: str) -> dict[str, str]:
     return pages
 
 
-def count_queries(email: str, pages: dict[str, str]) -> dict[str, int]:
+def in_process(email: str, pages: dict[str, str], repeat: int) -> dict[str, tuple[int, Floor]]:
+    """Per page, the SQL queries of one request (as the tests count them) and its floor."""
     from django.db import connection
+    from django.template.base import Template
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -180,13 +228,28 @@ def count_queries(email: str, pages: dict[str, str]) -> dict[str, int]:
     session["otp_device_id"] = device.persistent_id
     session[LAST_ACTIVE] = _minute()
     session.save()
-    counts = {}
+    found = {}
     for name, path in pages.items():
         client.get(path)  # the steady state: a first visit may write once
-        with CaptureQueriesContext(connection) as queries:
+        connection.queries_log.clear()  # as in common.measure: a request empties it first
+        with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200, path
-        counts[name] = len(queries)
-    return counts
+        queries = len(captured)  # now: it reads the query log, which the next request empties
+        totals, sqls, templates = [], [], []
+        for _ in range(repeat):
+            clock = Clock()
+            with (
+                connection.execute_wrapper(clock.execute),
+                mock.patch.object(Template, "render", clock.timing_renders(Template.render)),
+            ):
+                started = time.perf_counter()
+                client.get(path)
+                totals.append(time.perf_counter() - started)
+            sqls.append(clock.sql)
+            templates.append(clock.template - clock.sql_in_template)
+        floor = Floor(*(statistics.median(x) for x in (totals, sqls, templates)))
+        found[name] = (queries, floor)
+    return found
 
 
 def p50(browsers: list[Browser], path: str, repeat: int) -> tuple[float, int]:
@@ -218,7 +281,7 @@ def run_scale(scale: int, repeat: int, personas: list[str]) -> list[Row]:
     built = build_region(scale)
     print(f"  scale {scale}: region built in {built:.0f} s", flush=True)
     plan = {email: persona_pages(email) for email in personas}
-    queries = {email: count_queries(email, pages) for email, pages in plan.items()}
+    measured = {email: in_process(email, pages, repeat) for email, pages in plan.items()}
     logins: dict[str, list[Browser]] = {}
     connections.close_all()
     port = free_port()
@@ -238,7 +301,8 @@ def run_scale(scale: int, repeat: int, personas: list[str]) -> list[Row]:
             for name, path in pages.items():
                 one, size = p50(logins[email][:1], path, repeat)
                 eight, _ = p50(logins[email], path, max(2, repeat // 4))
-                rows.append(Row(email.split("@")[0], name, size, queries[email][name], one, eight))
+                queries, floor = measured[email][name]
+                rows.append(Row(email.split("@")[0], name, size, queries, one, eight, floor))
         return rows
     finally:
         server.send_signal(signal.SIGTERM)
@@ -260,6 +324,22 @@ def report(scale: int, rows: list[Row]) -> None:
                 f"{row.p50_one * 1000:>6.1f}ms {row.p50_one / base.p50_one:>6.2f} "
                 f"{row.p50_eight * 1000:>6.1f}ms {row.p50_eight / base.p50_eight:>6.2f}"
             )
+    print(
+        "\nwhere the time goes, in-process (medians): a page over 3× the baseline cannot go"
+        "\nbelow its SQL and its templates without asking or showing less"
+    )
+    print(
+        f"{'persona':<12} {'page':<26} {'all':>8} {'SQL':>8} {'template':>9} {'the rest':>9} "
+        f"{'SQL+template':>13}"
+    )
+    for row in rows:
+        f = row.floor
+        rest = f.total - f.sql - f.template
+        print(
+            f"{row.persona:<12} {row.page:<26} {f.total * 1000:>6.1f}ms {f.sql * 1000:>6.1f}ms "
+            f"{f.template * 1000:>7.1f}ms {rest * 1000:>7.1f}ms "
+            f"{(f.sql + f.template) * 1000:>11.1f}ms"
+        )
 
 
 def compare(small: int, large: int, results: dict[int, list[Row]]) -> None:

@@ -82,9 +82,18 @@ def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
     relations of the user's roles, patients of their GP practice, their emergency accesses),
     then those candidates with the consent rule applied. Checking the rule against every
     patient in the country instead would grow with the region.
+
+    The query is put together once per request (a page of several sections asks it often,
+    and building it costs more than running it); each caller gets its own copy.
     """
+    if not isinstance(user, User):
+        return Patient.objects.none()
+    return cached(("visible_patients", user.pk), lambda: _visible_patients(user)).all()
+
+
+def _visible_patients(user: User) -> QuerySet[Patient]:
     roles = active_roles(user)
-    if not roles or not isinstance(user, User):
+    if not roles:
         return Patient.objects.none()
     role_ids = [role.pk for role in roles]
     organization_ids = {role.organization_id for role in roles}
