@@ -2,17 +2,18 @@
 
 Each rule's matches are computed once per run. A full run (the periodic job) puts every
 rule's matches in one temporary table; one UPDATE resolves the open signals, of all rules,
-whose subject no longer matches, and one INSERT … SELECT per rule opens a signal for each
-match without one. A run for a few rows after a write uses the rules' queries directly (cheap
-there). No Python loop runs per subject, and the subscribers hear once per run which rules
-opened signals. Thresholds (days) come from ``SignalThreshold``, per scope where the rule has
-scopes.
+whose subject no longer matches; the matches that already have an open signal are dropped
+from the table, and one INSERT … SELECT opens a signal for each that is left. A run for a
+few rows after a write uses the rules' queries directly (cheap there). No Python loop runs
+per subject, and the subscribers hear once per run which rules opened signals. Thresholds
+(days) come from ``SignalThreshold``, per scope where the rule has scopes.
 
 (These are Schakel's signals about patients, not Django's signal dispatcher.)
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,23 +76,29 @@ MATCHES = "schakel_signal_matches"
 
 
 def _empty_matches_table(cursor: Any) -> None:
-    """A temporary table of this connection for the matches of every rule, emptied."""
-    quote = connection.ops.quote_name
+    """A temporary table of this connection for the matches of every rule, emptied.
+
+    No key and no index: appending a country's matches is then as cheap as fetching them,
+    and the two statements that read the table hash it whole.
+    """
+    table = connection.ops.quote_name(MATCHES)
     cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {quote(MATCHES)} (rule varchar(40) NOT NULL, "
-        "subject_id bigint NOT NULL, patient_id bigint, PRIMARY KEY (rule, subject_id))"
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} (rule varchar(40) NOT NULL, "
+        "subject_type_id integer NOT NULL, subject_id bigint NOT NULL, patient_id bigint)"
     )
-    cursor.execute(f"DELETE FROM {quote(MATCHES)}")  # noqa: S608 - a fixed name
+    postgresql = connection.vendor == "postgresql"
+    cursor.execute(f"TRUNCATE {table}" if postgresql else f"DELETE FROM {table}")  # noqa: S608 - a fixed name
 
 
 def _collect_matches(cursor: Any, rule: SignalRule, matching: models.QuerySet) -> None:
     """The rule's matches, worked out once, into the temporary table."""
     patient = rule.patient_field or Value(None, output_field=models.BigIntegerField())
     select_sql, params = matching.order_by().values_list("pk", patient).query.sql_with_params()
+    subject_type = ContentType.objects.get_for_model(rule.subject)
     cursor.execute(
-        f"INSERT INTO {connection.ops.quote_name(MATCHES)} (rule, subject_id, patient_id) "  # noqa: S608 - names from Django, values bound
-        f"SELECT %s, q.* FROM ({select_sql}) q",
-        [rule.code, *params],
+        f"INSERT INTO {connection.ops.quote_name(MATCHES)} "  # noqa: S608 - names from Django, values bound
+        f"(rule, subject_type_id, subject_id, patient_id) SELECT %s, %s, q.* FROM ({select_sql}) q",
+        [rule.code, subject_type.pk, *params],
     )
 
 
@@ -109,32 +116,52 @@ def _resolve_unmatched(cursor: Any, rules: list[SignalRule], at: object) -> int:
     return int(cursor.rowcount)
 
 
-def _open_collected(cursor: Any, rule: SignalRule, subject_type: ContentType, at: object) -> int:
-    """A signal for each of the rule's matches without an open one (ON CONFLICT DO NOTHING
-    lets a concurrent evaluation that opened the same signal win quietly)."""
+def _keep_only_new(cursor: Any) -> None:
+    """Drop the matches that already have an open signal: what stays is what to open.
+
+    (Not a NOT EXISTS in the INSERT itself: a statement that reads the signals while it
+    appends to them scans its own new rows as well, which grows with the square of a first
+    round.)
+    """
     quote = connection.ops.quote_name
     table, matches = quote(Signal._meta.db_table), quote(MATCHES)
     cursor.execute(
-        f"INSERT INTO {table} (subject_id, patient_id, subject_type_id, rule, opened_at, "  # noqa: S608 - names from Django, values bound
-        f"snooze_reason) SELECT m.subject_id, m.patient_id, %s, m.rule, %s, '' FROM {matches} m "
-        f"WHERE m.rule = %s AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.rule = m.rule "
-        "AND s.subject_type_id = %s AND s.subject_id = m.subject_id AND s.resolved_at IS NULL) "
-        "ON CONFLICT DO NOTHING",
-        [subject_type.pk, at, rule.code, subject_type.pk],
+        f"DELETE FROM {matches} WHERE EXISTS (SELECT 1 FROM {table} s "  # noqa: S608 - names from Django
+        f"WHERE s.rule = {matches}.rule AND s.subject_type_id = {matches}.subject_type_id "
+        f"AND s.subject_id = {matches}.subject_id AND s.resolved_at IS NULL)"
     )
-    return int(cursor.rowcount)
+
+
+def _open_collected(cursor: Any, at: object) -> Counter[str]:
+    """One INSERT for every rule: a signal for each new match. Returns how many each rule
+    opened. (ON CONFLICT DO NOTHING lets a concurrent evaluation that opened the same signal
+    win quietly.)"""
+    quote = connection.ops.quote_name
+    table, matches = quote(Signal._meta.db_table), quote(MATCHES)
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+    insert = (
+        f"INSERT INTO {table} (subject_id, patient_id, subject_type_id, rule, opened_at, "  # noqa: S608 - names from Django, values bound
+        f"snooze_reason) SELECT m.subject_id, m.patient_id, m.subject_type_id, m.rule, %s, '' "
+        f"FROM {matches} m WHERE true ON CONFLICT DO NOTHING RETURNING rule"
+    )
+    if connection.vendor == "postgresql":  # counted where the rows are
+        cursor.execute(
+            f"WITH new AS ({insert}) SELECT rule, count(*) FROM new GROUP BY rule",  # noqa: S608 - as above
+            [at],
+        )
+        return Counter({rule: int(count) for rule, count in cursor.fetchall()})
+    cursor.execute(insert, [at])
+    return Counter(rule for (rule,) in cursor.fetchall())
 
 
 def _evaluate_everything(
     rules: list[SignalRule], found: Thresholds, now: datetime
 ) -> tuple[list[SignalRule], int, int]:
     """The periodic run: every rule's matches into one table, one UPDATE resolves what no
-    longer matches (a rule switched off matches nothing), one INSERT per rule opens."""
+    longer matches (a rule switched off matches nothing), one INSERT opens what is new."""
     if not rules:
         return [], 0, 0
     at = connection.ops.adapt_datetimefield_value(now)
-    opened_by: list[SignalRule] = []
-    opened = 0
     with connection.cursor() as cursor:
         _empty_matches_table(cursor)
         for rule in rules:
@@ -144,12 +171,9 @@ def _evaluate_everything(
         if connection.vendor == "postgresql":  # the planner should know its size
             cursor.execute(f"ANALYZE {connection.ops.quote_name(MATCHES)}")
         resolved = _resolve_unmatched(cursor, rules, at)
-        for rule in rules:
-            new = _open_collected(cursor, rule, ContentType.objects.get_for_model(rule.subject), at)
-            if new:
-                opened_by.append(rule)
-                opened += new
-    return opened_by, opened, resolved
+        _keep_only_new(cursor)
+        opened = _open_collected(cursor, at)
+    return [rule for rule in rules if opened[rule.code]], sum(opened.values()), resolved
 
 
 def _open_new_signals(
