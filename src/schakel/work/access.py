@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 
 from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
+from schakel.core.request_cache import cached
 from schakel.directory.access import active_roles
 from schakel.directory.actor import Actor
 from schakel.patients.access import get_patient_for_user, visible_patients
@@ -44,22 +45,31 @@ def involved_condition(user: User | AnonymousUser) -> Q:
 
 
 def visible_tasks(user: User | AnonymousUser) -> TaskQuerySet:
-    """Tasks about patients the user may see, and the user's own tasks without a patient."""
+    """Tasks about patients the user may see, and the user's own tasks without a patient.
+
+    Put together once per request, like ``visible_patients``; each caller gets a copy."""
     if not isinstance(user, User):
         return Task.objects.none()
-    return Task.objects.filter(
-        Q(patient__in=visible_patients(user).values("pk"))
-        | (Q(patient__isnull=True) & involved_condition(user))
-    )
+
+    def build() -> TaskQuerySet:
+        return Task.objects.filter(
+            Q(patient__in=visible_patients(user).values("pk"))
+            | (Q(patient__isnull=True) & involved_condition(user))
+        )
+
+    return cached(("visible_tasks", user.pk), build).all()
 
 
 def visible_signals(user: User | AnonymousUser) -> QuerySet[Signal]:
-    """Open signals about patients the user may see."""
+    """Open signals about patients the user may see (put together once per request)."""
     if not isinstance(user, User):
         return Signal.objects.none()
-    return Signal.objects.filter(
-        resolved_at__isnull=True, patient__in=visible_patients(user).values("pk")
-    )
+    return cached(
+        ("visible_signals", user.pk),
+        lambda: Signal.objects.filter(
+            resolved_at__isnull=True, patient__in=visible_patients(user).values("pk")
+        ),
+    ).all()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ to its full list; each patient named is logged."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,15 +38,14 @@ def _tasks_section(request: HttpRequest, *, team: bool) -> SafeString | str:
     if not rows:
         return ""
     log_patients_shown(request, [t.patient_id for t in rows if t.patient_id])
+    if len(rows) < ROWS:  # all of them are here: count them here
+        total, late = len(rows), sum(1 for t in rows if t.due_at < now)
+    else:  # one query for both counts
+        counts = tasks.aggregate(total=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+        total, late = counts["total"], counts["late"]
     return render_to_string(
         "work/_today_tasks.html",
-        {
-            "tasks": rows,
-            "total": tasks.count() if len(rows) == ROWS else len(rows),
-            "late": tasks.filter(due_at__lt=now).count(),
-            "team": team,
-            "now": now,
-        },
+        {"tasks": rows, "total": total, "late": late, "team": team, "now": now},
         request,
     )
 
