@@ -1,8 +1,8 @@
 """Benchmark: signal evaluation and "Mijn patiënten met kanker" at two sizes of the region.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench \\
-          .venv/bin/python bench/pathways.py --scales 125 1250
-(scale N gives 200·N pathways: 125 → 25,000, 1250 → 250,000; without DATABASE_URL a fresh
+          .venv/bin/python bench/pathways.py --scales 250 1250
+(scale N gives 200·N pathways: 250 → 50,000, 1250 → 250,000; without DATABASE_URL a fresh
 SQLite file is used.)
 
 Reports, per size: the time and SQL queries of one full set-based signal evaluation (all

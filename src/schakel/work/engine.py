@@ -73,6 +73,8 @@ class SignalsOpened:
 
 
 MATCHES = "schakel_signal_matches"
+# Opening this many signals in one run is a bulk load: the table's statistics are refreshed.
+BULK = 10_000
 
 
 def _empty_matches_table(cursor: Any) -> None:
@@ -173,6 +175,11 @@ def _evaluate_everything(
         resolved = _resolve_unmatched(cursor, rules, at)
         _keep_only_new(cursor)
         opened = _open_collected(cursor, at)
+        if connection.vendor == "postgresql" and sum(opened.values()) >= BULK:
+            # A bulk load of signals (the first run, a rule just added or loosened): the
+            # subscribers that now look up the new signals need the planner to know they
+            # exist, or it joins them one by one. Autovacuum would learn it only later.
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Signal._meta.db_table)}")
     return [rule for rule in rules if opened[rule.code]], sum(opened.values()), resolved
 
 
