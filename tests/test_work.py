@@ -305,6 +305,38 @@ class TodayTests(PathwayTestCase):
         self.assertLess(page.index("Te laat"), page.index("Later"))
         self.assertIn('class="badge"', page)
 
+    def test_my_tasks_count_every_open_task_and_the_late_ones_not_only_those_shown(self):
+        import re
+
+        def heading() -> tuple[str, str]:
+            page = self.client.get(reverse("work:today")).content.decode()
+            found = re.search(
+                r'id="today-mine">Mijn taken\s*<span class="count">(\d+)</span>'
+                r'(?: <span class="tag tag--warn">(\d+) te laat</span>)?',
+                page,
+            )
+            assert found, "no heading of my tasks"
+            return found.group(1), found.group(2) or "0"
+
+        def add(count: int, days: int) -> None:
+            for n in range(count):
+                do_create_task(
+                    self.pathway,
+                    kind="pathways.step",
+                    title=f"Stap {days} {n}",
+                    due_at=timezone.now() + timedelta(days=days),
+                    owner_role=self.gp_role,
+                    actor=self.actor(self.case_manager),
+                )
+
+        self.login(self.gp)
+        add(2, 3)
+        add(1, -2)
+        self.assertEqual(heading(), ("3", "1"))  # all shown: counted from the rows
+        add(5, 4)
+        add(3, -1)
+        self.assertEqual(heading(), ("11", "4"))  # eight shown: counted by the database
+
 
 class TodayPerPersonaTests(PathwayTestCase):
     def test_the_gp_sees_the_mdo_input_request_with_its_deadline(self):
