@@ -103,7 +103,6 @@ def build_demo_pathways(rng: random.Random) -> int:
 
     # Per tumour type, the hospitals with a team for it (in order), worked out once.
     treating = {code: [h for h in hospitals if (h.pk, code) in team_of] for code in tumour_types}
-    treating.setdefault("longkanker", [])
     pathways: list[CarePathway] = []
     plans: list[tuple[str, list[Organization], bool]] = []
     for patient in patients:
