@@ -336,3 +336,21 @@ class OneFullRunTests(SignalTestCase):
         # The fan-out reached the case manager once per signal, whatever the number of rules.
         told = Notification.objects.filter(recipient=self.case_manager, kind="signal")
         self.assertEqual(sorted(told.values_list("text", flat=True)), sorted(opened))
+
+    def test_a_bulk_opening_refreshes_the_signals_statistics_and_a_quiet_run_does_not(self):
+        from unittest import mock
+
+        from schakel.work import engine
+
+        if connection.vendor != "postgresql":
+            self.skipTest("statistics are PostgreSQL's")
+        self.task(due_days=-1)
+
+        def analyses() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                evaluate_signals()
+            return sum(q["sql"] == 'ANALYZE "work_signal"' for q in queries)
+
+        with mock.patch.object(engine, "BULK", 1):
+            self.assertEqual(analyses(), 1)  # it opened signals: at least BULK of them
+            self.assertEqual(analyses(), 0)  # nothing new
