@@ -183,8 +183,10 @@ class PathwayPageTests(PathwayTestCase):
     def test_a_transfer_or_handover_is_not_a_line_typed_on_the_timeline(self):
         """They go through a handover, which the receiver accepts (tests/test_handovers.py)."""
         self.login(self.specialist)
-        page = self.client.get(reverse("pathways:detail", args=[self.pathway.pk]))
-        kinds = [value for value, _label in page.context["event_form"].fields["kind"].choices]
+        page = self.client.get(
+            reverse("pathways:detail", args=[self.pathway.pk]), {"formulier": "tijdlijn"}
+        )
+        kinds = [value for value, _label in page.context["record_form"].fields["kind"].choices]
         self.assertNotIn(EventKind.TRANSFER, kinds)
         self.assertNotIn(EventKind.HANDOVER, kinds)
         self.assertContains(page, "Overdragen aan een ander ziekenhuis")
@@ -198,6 +200,53 @@ class PathwayPageTests(PathwayTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertFalse(self.pathway.events.filter(kind=EventKind.TRANSFER).exists())
+
+    def test_a_record_form_is_rendered_when_its_panel_opens_not_on_every_view(self):
+        """Four panels, each a link (without JavaScript) that shows the page with that form,
+        and a request htmx makes as the panel opens, answered with the form alone."""
+        self.login(self.case_manager)
+        url = reverse("pathways:detail", args=[self.pathway.pk])
+        page = self.client.get(url)
+        self.assertNotContains(page, f'action="{url}')  # no record form posts to this pathway
+        for which, action in (
+            ("taak", "add_task"),
+            ("tijdlijn", "add_event"),
+            ("team", "add_team_member"),
+            ("fase", "change_phase"),
+        ):
+            self.assertContains(page, f'href="?formulier={which}#vastleggen-{which}"')
+            self.assertContains(page, f'hx-get="{url}?formulier={which}"')
+            posts_to = f'action="{reverse(f"pathways:{action}", args=[self.pathway.pk])}"'
+            plain = self.client.get(url, {"formulier": which})
+            self.assertContains(plain, posts_to)
+            self.assertContains(plain, f'id="vastleggen-{which}" open')
+            self.assertContains(plain, self.patient.full_name)  # the whole page
+            loaded = self.client.get(url, {"formulier": which}, headers={"HX-Request": "true"})
+            self.assertContains(loaded, posts_to)
+            self.assertNotContains(loaded, "<h1>")  # the form alone
+            self.assertNotContains(loaded, self.patient.full_name)
+        # A search in a picker answers with its form, also when the search was emptied.
+        searched = self.client.get(url, {"persoon": ""}, headers={"HX-Request": "true"})
+        self.assertContains(searched, 'id="team-form"')
+        # Something else asked for is the plain page.
+        odd = self.client.get(url, {"formulier": "<script>"}, headers={"HX-Request": "true"})
+        self.assertContains(odd, "<h1>")
+        self.assertNotContains(odd, "<script>")
+
+    def test_who_may_only_read_gets_no_record_form_when_asking_for_one(self):
+        from schakel.patients.actions import do_start_emergency_access
+
+        url = reverse("pathways:detail", args=[self.pathway.pk])
+        self.login(self.other_gp)
+        self.assertEqual(self.client.get(url, {"formulier": "taak"}).status_code, 404)
+        do_start_emergency_access(  # read-only access
+            self.patient, reason="Spoed op de huisartsenpost", actor=self.actor(self.other_gp)
+        )
+        for headers in ({}, {"HX-Request": "true"}):
+            page = self.client.get(url, {"formulier": "taak"}, headers=headers)
+            self.assertContains(page, "<h1>")
+            self.assertNotContains(page, "vastleggen-taak")
+            self.assertNotContains(page, f'action="{url}')
 
     def test_an_incomplete_event_is_refused_with_a_reason_and_nothing_stored(self):
         self.login(self.specialist)

@@ -283,7 +283,10 @@ class TeamMemberForm(forms.Form):
 def organisations_for(pathway: CarePathway, search: str = "") -> Any:
     """The organisations an event on this pathway is about: its hospitals (past ones too),
     the patient's practice, and what a search for another one found."""
-    near = Q(pk__in=pathway.hospitals.values("hospital")) | Q(pk=pathway.patient.gp_practice_id)
+    # Their ids first: with a list the database goes straight to them (the primary key), where
+    # a subquery OR-ed with the practice read every organisation in the country.
+    ids = [*pathway.hospitals.values_list("hospital", flat=True), pathway.patient.gp_practice_id]
+    near = Q(pk__in=[pk for pk in ids if pk])
     if search:
         near |= Q(name__icontains=search[:100]) | Q(city__icontains=search[:100])
     return (

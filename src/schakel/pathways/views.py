@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schakel.audit.models import AccessEvent
 from schakel.core.forms import kept_initial
+from schakel.core.htmx import is_htmx
 from schakel.core.messages import form_errors_as_messages
 from schakel.pathways import actions
 from schakel.pathways.access import get_pathway_for_user, visible_pathways
@@ -130,15 +131,69 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The forms to record something on a pathway, by the name a link asks for them with. They are
+# rendered when opened (htmx loads one into its panel; without JavaScript a link shows the page
+# with that panel open), not on every view: four forms of fourteen fields, with their pickers,
+# were half of the page's rendering time.
+RECORD_FORMS = ("taak", "tijdlijn", "team", "fase")
+
+
+def _open_form(request: HttpRequest, access: Any) -> str:
+    """The record form this request asks for: by name, or by searching one of its pickers."""
+    if not access.can_write:
+        return ""
+    if "persoon" in request.GET:
+        return "team"
+    if "organisatie" in request.GET:
+        return "tijdlijn"
+    asked = request.GET.get("formulier", "")
+    return asked if asked in RECORD_FORMS else ""
+
+
+def _record_form(request: HttpRequest, pathway: Any, which: str) -> Any:
+    """One record form, with what a picker's search sent along kept filled in."""
+    if which == "taak":
+        return TaskForm(pathway)
+    if which == "fase":
+        return PhaseForm(initial={"phase": pathway.phase})
+    if which == "team":
+        return TeamMemberForm(
+            pathway,
+            search=request.GET.get("persoon", "").strip()[:100],
+            initial=kept_initial(request, TeamMemberForm, "persoon"),
+        )
+    current = (  # the first current hospital, as the page shows them (PathwayHospital.is_current)
+        pathway.hospitals.filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
+        .order_by("since", "pk")
+        .first()
+    )
+    return EventForm(
+        pathway,
+        initial={
+            "organization": current.hospital_id if current else None,
+            **kept_initial(request, EventForm, "organisatie"),
+        },
+        search=request.GET.get("organisatie", "").strip()[:100],
+    )
+
+
 @require_GET
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The pathway: who is aan zet, the hospitals, the care team, the timeline, signals."""
     access = get_pathway_for_user(request, pk)
     pathway = access.pathway
-    # The pickers offer the people and organisations that matter; a search finds the rest.
-    person_search = request.GET.get("persoon", "").strip()[:100]
-    organisation_search = request.GET.get("organisatie", "").strip()[:100]
+    open_form = _open_form(request, access)
+    record = {
+        "access": access,
+        "pathway": pathway,
+        "open_form": open_form,
+        "record_form": _record_form(request, pathway, open_form) if open_form else None,
+        "organisation_search": request.GET.get("organisatie", "").strip()[:100],
+        "person_search": request.GET.get("persoon", "").strip()[:100],
+    }
+    if open_form and is_htmx(request):  # a panel opened, or its picker searched: that form only
+        return render(request, "pathways/_record_form.html", record)
     tasks = list(
         pathway.tasks.select_related(
             "owner_role__practitioner",
@@ -158,8 +213,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     context = {
-        "access": access,
-        "pathway": pathway,
+        **record,
         "patient": pathway.patient,
         "aan_zet": open_tasks[0] if open_tasks else None,
         "open_tasks": open_tasks,
@@ -174,21 +228,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization", "to_organization", "recorded_by_role__practitioner"
         )[:100],
         "finder_query": finder_query,
-        "event_form": EventForm(
-            pathway,
-            initial={
-                "organization": current[0].hospital_id if current else None,
-                **kept_initial(request, EventForm, "organisatie"),
-            },
-            search=organisation_search,
-        ),
-        "organisation_search": organisation_search,
-        "person_search": person_search,
-        "task_form": TaskForm(pathway),
-        "phase_form": PhaseForm(initial={"phase": pathway.phase}),
-        "team_form": TeamMemberForm(
-            pathway, search=person_search, initial=kept_initial(request, TeamMemberForm, "persoon")
-        ),
+        "record_panels": [
+            ("taak", _("Create a task (who is aan zet)")),
+            ("tijdlijn", _("Add to the timeline")),
+            ("team", _("Add someone to the care team")),
+            ("fase", _("Change the phase")),
+        ],
         "now": timezone.now(),
         "sections": render_sections(request, access),
     }
