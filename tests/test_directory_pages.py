@@ -1,6 +1,9 @@
+from urllib.parse import quote
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from schakel.directory.models import (
     ContactPoint,
@@ -103,6 +106,28 @@ class ReportTests(SchakelTestCase):
             (self.role, ReportReason.OUTDATED, self.gp),
         )
 
+    def test_a_card_fetches_its_report_form_when_opened_and_links_to_it_without_javascript(self):
+        self.login(self.gp)
+        finder = self.client.get(reverse("directory:organization", args=[self.hospital.pk]))
+        url = self.report_url()
+        back = quote(finder.wsgi_request.get_full_path(), safe="/")  # as the urlencode filter
+        self.assertContains(finder, f'hx-get="{url}?next={back}"')
+        self.assertContains(finder, f'<a href="{url}?next={back}">')
+        self.assertNotContains(finder, 'name="reason"')  # no form per card
+        page = self.client.get(url, {"next": finder.wsgi_request.get_full_path()})
+        self.assertContains(page, "<h1>")
+        self.assertContains(page, 'name="reason"')
+        self.assertContains(
+            page, f'name="next" value="{escape(finder.wsgi_request.get_full_path())}"'
+        )
+        fragment = self.client.get(
+            url, {"next": "https://evil.example/"}, headers={"HX-Request": "true"}
+        )
+        self.assertNotContains(fragment, "<h1>")
+        self.assertContains(fragment, f'hx-post="{url}"')
+        self.assertNotContains(fragment, "evil.example")  # a foreign next is not carried along
+        self.assertFalse(ContactReport.objects.exists())  # opening is not reporting
+
     def test_htmx_gets_a_thank_you_in_place(self):
         self.login(self.gp)
         response = self.client.post(
@@ -146,7 +171,7 @@ class ReportTests(SchakelTestCase):
         self.assertEqual(
             self.client.post(self.report_url(pk=999999), {"reason": "outdated"}).status_code, 404
         )
-        self.assertEqual(self.client.get(self.report_url()).status_code, 405)
+        self.assertEqual(self.client.put(self.report_url()).status_code, 405)
         self.client.logout()
         self.assertEqual(
             self.client.post(self.report_url(), {"reason": "outdated"}).status_code, 302

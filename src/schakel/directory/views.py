@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.accounts.models import User
 from schakel.core.htmx import is_htmx, render_page_or_fragment
@@ -83,7 +83,6 @@ def finder(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "result": result,
-        "report_form": ReportForm(),
         "hospital_search": search,
         # The plain search (without JavaScript) keeps what was chosen besides the hospital.
         "finder_keep": [(n, v) for n in ("tumour_type", "topic") if (v := form[n].value())],
@@ -106,7 +105,7 @@ def search(request: HttpRequest) -> HttpResponse:
     points: list[ContactPoint] = []
     if form.is_valid() and form.cleaned_data["q"]:
         roles, points = search_directory(form.cleaned_data["q"])
-    context = {"form": form, "roles": roles, "points": points, "report_form": ReportForm()}
+    context = {"form": form, "roles": roles, "points": points}
     return render_page_or_fragment(
         request, "directory/search.html", "directory/_search_results.html", context
     )
@@ -160,21 +159,27 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
         "organization": org,
         "roles": roles,
         "points": points,
-        "report_form": ReportForm(),
         "can_manage": can_manage_directory(request.user),
     }
     return render(request, "directory/organization.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def report_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """Report an entry as wrong or outdated (the second of two clicks)."""
+    """Report an entry as wrong or outdated (the second of two clicks). The form is fetched
+    when "Not correct?" is opened (htmx; without JavaScript a link shows it on a page of its
+    own), so a page of contact cards does not carry a form for each."""
     entry = _get_entry(kind, pk)
     next_url = safe_next(request, entry.organization.get_absolute_url())
+    if request.method == "GET":
+        context = {"entry": entry, "kind": kind, "report_form": ReportForm(), "next": next_url}
+        return render_page_or_fragment(
+            request, "directory/report.html", "directory/_report_fields.html", context
+        )
     form = ReportForm(request.POST)
     if not form.is_valid():
-        context = {"entry": entry, "kind": kind, "report_form": form}
+        context = {"entry": entry, "kind": kind, "report_form": form, "next": next_url}
         return render_page_or_fragment(
             request, "directory/report.html", "directory/_report_form.html", context, status=400
         )
