@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, AccessLogEntry, Outcome
 from schakel.pathways import actions
-from schakel.pathways.models import CarePathway, EventKind
+from schakel.pathways.models import CarePathway, EventKind, Phase
 from schakel.pathways.rules import PathwayRule
 from schakel.patients.models import CareRelation, Sharing
 from schakel.work.actions import do_create_task, do_transition_task
@@ -304,6 +306,66 @@ class TodayTests(PathwayTestCase):
         page = self.client.get(reverse("work:today")).content.decode()
         self.assertLess(page.index("Te laat"), page.index("Later"))
         self.assertIn('class="badge"', page)
+
+    def test_the_patients_the_sections_name_are_logged_once_in_one_insert(self):
+        """My tasks name one patient, my team's tasks that one and another: the page logs
+        each patient once, in one insert for all its sections, when it has been answered."""
+        from datetime import date
+
+        from schakel.directory.models import TumourType
+        from schakel.patients.models import Patient
+
+        other = Patient.objects.create(
+            bsn="123456782",
+            given_name="Els",
+            family_name="Bakker",
+            birth_date=date(1948, 6, 2),
+            gender="female",
+            gp_practice=self.practice,
+            general_practitioner=self.gp_role,
+            recorded_by=self.hospital,
+            sharing=Sharing.PERMITTED,
+        )
+        lung = TumourType.objects.get(code="longkanker")
+        second = actions.do_start_pathway(
+            other,
+            tumour_type=lung,
+            phase=Phase(self.pathway.phase),
+            hospital=self.hospital,
+            specialist=self.specialist.practitioner.roles.get(),
+            case_manager=self.case_manager.practitioner.roles.get(),
+            actor=self.actor(self.case_manager),
+        )
+        for pathway, owner in (
+            (self.pathway, {"owner_role": self.gp_role}),
+            (self.pathway, {"owner_team": self.practice}),
+            (second, {"owner_team": self.practice}),
+        ):
+            do_create_task(
+                pathway,
+                kind="pathways.step",
+                title="Uitslag bespreken",
+                due_at=timezone.now() + timedelta(days=2),
+                actor=self.actor(self.gp),
+                **owner,
+            )
+        self.login(self.gp)
+        before = last_log_pk()
+        with CaptureQueriesContext(connection) as captured:
+            page = self.client.get(reverse("work:today"))
+        self.assertContains(page, 'id="today-mine"')
+        self.assertContains(page, 'id="today-team"')
+        table = AccessLogEntry._meta.db_table
+        inserts = [q for q in captured if q["sql"].startswith(f'INSERT INTO "{table}"')]
+        self.assertEqual(len(inserts), 1)
+        entries = AccessLogEntry.objects.filter(pk__gt=before).order_by("patient_id")
+        self.assertEqual(
+            [(e.patient_id, e.event, e.outcome, e.user, e.role) for e in entries],
+            [
+                (patient.pk, AccessEvent.READ, Outcome.SUCCESS, self.gp, "huisarts")
+                for patient in sorted((self.patient, other), key=lambda p: p.pk)
+            ],
+        )
 
     def test_my_tasks_count_every_open_task_and_the_late_ones_not_only_those_shown(self):
         import re

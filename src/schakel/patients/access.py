@@ -27,7 +27,7 @@ from django.http import Http404, HttpRequest
 from schakel.accounts.models import User
 from schakel.audit.actions import do_record_access, do_record_accesses
 from schakel.audit.models import AccessEvent, Grounds, Outcome
-from schakel.core.request_cache import cached
+from schakel.core.request_cache import cached, gathered
 from schakel.directory.access import active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import Function, OrganizationKind, PractitionerRole
@@ -286,10 +286,26 @@ def log_patients_shown(
     new = wanted - decided.keys()
     if new:
         shown = list(visible_patients(request.user).filter(pk__in=new))
-        log_patients_listed(request, shown, event=event)
+        _log_at_response(request, shown, event)
         visible = {patient.pk for patient in shown}
         decided.update((pk, pk in visible) for pk in new)
     return {pk for pk in wanted if decided[pk]}
+
+
+def _log_at_response(request: HttpRequest, patients: list[Patient], event: AccessEvent) -> None:
+    """Log these patients as listed, together with the others this request's sections list:
+    one lookup of the roles and one insert when the view has answered, not one per section.
+    (Outside a request, at once.)"""
+
+    def finish(gathered_patients: list[Patient]) -> None:
+        once = {patient.pk: patient for patient in gathered_patients}  # a patient once
+        log_patients_listed(request, list(once.values()), event=event)
+
+    pending = gathered(("patients_listed", event), list, finish)
+    if pending is None:
+        log_patients_listed(request, patients, event=event)
+    else:
+        pending.extend(patients)
 
 
 def users_who_may_see(patient: Patient, user_ids: Iterable[int]) -> set[int]:
