@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from io import StringIO
 from pathlib import Path
@@ -246,6 +247,18 @@ class GpFollowsAPatientWhoMovedTests(BrowserTestCase):
             assert task.owner_label.split(" (")[0] in box
         assert "Tijdlijn" in page.content()
         assert "overplaatsing naar ander ziekenhuis" in page.content().lower()
+
+        # The GP records the next step: the form arrives as its panel opens (htmx).
+        assert page.locator("#vastleggen-taak form").count() == 0
+        page.get_by_text("Taak maken (wie is aan zet)").click()
+        panel = page.locator("#vastleggen-taak")
+        panel.get_by_label("Volgende stap").fill("Samen de uitslag bespreken")
+        panel.get_by_label("Wie is aan zet").select_option(index=0)
+        due = timezone.localdate() + datetime.timedelta(days=3)
+        panel.get_by_label("Vóór").fill(due.isoformat())
+        panel.get_by_role("button", name="Taak maken").click()
+        page.get_by_text("Taak aangemaakt.").wait_for()
+        assert moved.tasks.filter(title="Samen de uitslag bespreken").exists()
         assert self.outside_requests == []
 
 
