@@ -193,7 +193,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person_search": request.GET.get("persoon", "").strip()[:100],
     }
     if open_form and is_htmx(request):  # a panel opened, or its picker searched: that form only
-        return render(request, "pathways/_record_form.html", record)
+        fragment = render(request, "pathways/_record_form.html", record)
+        fragment["Vary"] = "HX-Request"
+        return fragment
     tasks = list(
         pathway.tasks.select_related(
             "owner_role__practitioner",
@@ -237,7 +239,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         "sections": render_sections(request, access),
     }
-    return render(request, "pathways/detail.html", context)
+    response = render(request, "pathways/detail.html", context)
+    response["Vary"] = "HX-Request"  # the same address answers htmx with one form
+    return response
 
 
 @require_POST
