@@ -139,3 +139,39 @@ def test_dates_read_the_dutch_way_with_a_year_only_when_it_is_another():
         assert datumtijd(moment) == "7 okt. 14:30"
     with translation.override("en"):
         assert datum(date(this_year, 12, 5)) == "5 Dec."
+
+
+def test_a_select_is_djangos_own_markup_with_the_empty_choice_in_words():
+    """Schakel writes its selects in Python (schakel.core.renderer) for speed: the markup is
+    what Django's own templates write, every value escaped, "---------" worded."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+    from django.utils import translation
+
+    from schakel.core.renderer import FormRenderer
+
+    class Choices(forms.Form):
+        plain = forms.ChoiceField(
+            choices=[("", "---------"), ('x"<y', 'A "quoted" & <b>bold</b>'), ("n", "één")],
+            required=False,
+        )
+        grouped = forms.ChoiceField(choices=[("Groep <1>", [("1", "een"), ("2", "twee")])])
+        several = forms.MultipleChoiceField(
+            choices=[("1", "een"), ("2", "twee")],
+            widget=forms.SelectMultiple(attrs={"data-x": "1&2", "disabled": True, "hidden": False}),
+        )
+        yes_no = forms.NullBooleanField()
+
+    def between_tags(html: str) -> str:  # Django's templates leave blank lines between options
+        return re.sub(r">\s+<", "><", html)
+
+    initial = {"plain": "n", "grouped": "2", "several": ["1", "2"], "yes_no": True}
+    with translation.override("nl"):
+        for name in Choices.base_fields:
+            django_own = Choices(initial=initial, renderer=DjangoTemplates())[name].as_widget()
+            ours = Choices(initial=initial, renderer=FormRenderer())[name].as_widget()
+            expected = django_own.replace(">---------<", ">– kies –<")
+            assert between_tags(ours) == between_tags(expected), name
+        plain = Choices(renderer=FormRenderer())["plain"].as_widget()
+    assert '<option value="x&quot;&lt;y">A &quot;quoted&quot; &amp; &lt;b&gt;bold' in plain
+    assert "– kies –" in plain

@@ -107,8 +107,8 @@ CONTENT_SECURITY_POLICY = {
 
 ROOT_URLCONF = "schakel.urls"
 # Forms render through the project's templates, so Schakel can word Django's widgets (e.g. the
-# empty choice) in its own language.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# empty choice) in its own language; the select is written in Python (schakel.core.renderer).
+FORM_RENDERER = "schakel.core.renderer.FormRenderer"
 WSGI_APPLICATION = "schakel.wsgi.application"
 
 TEMPLATES = [
