@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.audit.models import AccessEvent
@@ -135,7 +137,12 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 # rendered when opened (htmx loads one into its panel; without JavaScript a link shows the page
 # with that panel open), not on every view: four forms of fourteen fields, with their pickers,
 # were half of the page's rendering time.
-RECORD_FORMS = ("taak", "tijdlijn", "team", "fase")
+RECORD_FORMS = {  # name: where it posts, its button, and its id when a picker search refreshes it
+    "taak": ("pathways:add_task", gettext_lazy("Create task"), ""),
+    "tijdlijn": ("pathways:add_event", gettext_lazy("Add"), "event-form"),
+    "team": ("pathways:add_team_member", gettext_lazy("Add"), "team-form"),
+    "fase": ("pathways:change_phase", gettext_lazy("Change"), ""),
+}
 
 
 def _open_form(request: HttpRequest, access: Any) -> str:
@@ -184,11 +191,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk)
     pathway = access.pathway
     open_form = _open_form(request, access)
+    action, button, form_id = RECORD_FORMS.get(open_form, ("", "", ""))
     record = {
         "access": access,
         "pathway": pathway,
         "open_form": open_form,
         "record_form": _record_form(request, pathway, open_form) if open_form else None,
+        "record_action": reverse(action, args=[pathway.pk]) if action else "",
+        "record_button": button,
+        "record_form_id": form_id,
         "organisation_search": request.GET.get("organisatie", "").strip()[:100],
         "person_search": request.GET.get("persoon", "").strip()[:100],
     }
