@@ -18,19 +18,27 @@ class PatientTestCase(SchakelTestCase):
     patient: Patient
 
     @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        cls.patient = Patient.objects.create(
-            bsn="111222333",
-            given_name="Piet",
-            family_name="Jansen",
-            birth_date=date(1950, 3, 14),
-            gender="male",
+    def make_patient(
+        cls, bsn: str, given_name: str, family_name: str, birth_date: date, gender: str
+    ) -> Patient:
+        """A patient of the GP practice Testdorp, recorded by Ziekenhuis Testoord, with
+        consent to share."""
+        return Patient.objects.create(
+            bsn=bsn,
+            given_name=given_name,
+            family_name=family_name,
+            birth_date=birth_date,
+            gender=gender,
             gp_practice=cls.practice,
             general_practitioner=cls.gp_role,
             recorded_by=cls.hospital,
             sharing=Sharing.PERMITTED,
         )
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.patient = cls.make_patient("111222333", "Piet", "Jansen", date(1950, 3, 14), "male")
         for user, kind in (
             (cls.specialist, RelationKind.CARE_TEAM),
             (cls.case_manager, RelationKind.CASE_MANAGER),

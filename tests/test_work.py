@@ -313,19 +313,8 @@ class TodayTests(PathwayTestCase):
         from datetime import date
 
         from schakel.directory.models import TumourType
-        from schakel.patients.models import Patient
 
-        other = Patient.objects.create(
-            bsn="123456782",
-            given_name="Els",
-            family_name="Bakker",
-            birth_date=date(1948, 6, 2),
-            gender="female",
-            gp_practice=self.practice,
-            general_practitioner=self.gp_role,
-            recorded_by=self.hospital,
-            sharing=Sharing.PERMITTED,
-        )
+        other = self.make_patient("123456782", "Els", "Bakker", date(1948, 6, 2), "female")
         lung = TumourType.objects.get(code="longkanker")
         second = actions.do_start_pathway(
             other,
