@@ -164,8 +164,8 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, so that psycopg prepares a statement the second time a
     # connection runs it and PostgreSQL keeps its plan: a page's queries are the same on every
     # request, and planning them (joins of up to nine tables through the access rules) took
-    # as long as running them. Measured on the pathway page at 50,000 pathways: its SQL 33 ->
-    # 15 ms per request (bench/pages.py). Connections live a minute (conn_max_age), so do
+    # as long as running them. Measured in-process on the pathway page at 50,000 pathways: its
+    # SQL 33 -> 15 ms per request. Connections live a minute (conn_max_age), so do
     # their prepared statements; psycopg keeps at most a hundred per connection. Options in
     # DATABASE_URL (sslmode, ...) are kept and win.
     _database["OPTIONS"] = {

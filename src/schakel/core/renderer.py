@@ -1,12 +1,11 @@
 """How Schakel's forms render: through the project's templates (so Schakel words Django's
 widgets in its own language), except the select, which is written here.
 
-A select renders once per option: through the template engine that cost about a third of a
-millisecond per option, and a page with a few pickers spent half its template time on them
-(the contact finder's three selects). Written here it is the same markup, a tenth of the
-time. This is also where Django's empty choice, "---------" (BLANK_CHOICE_DASH,
-ModelChoiceField.empty_label), reads as words instead, in every select of Schakel and its
-management screens.
+A select renders once per option: through the template engine (an include for the option and
+one for its attributes) that cost about 80 µs per option, the markup written here about 11 µs
+(55 options: 4.4 ms -> 0.6 ms). This is also where Django's empty choice, "---------"
+(BLANK_CHOICE_DASH, ModelChoiceField.empty_label), reads as words instead, in every select of
+Schakel and its management screens.
 """
 
 from __future__ import annotations

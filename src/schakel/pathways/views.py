@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,15 +134,38 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The forms to record something on a pathway, by the name a link asks for them with. They are
-# rendered when opened (htmx loads one into its panel; without JavaScript a link shows the page
-# with that panel open), not on every view: four forms of fourteen fields, with their pickers,
-# were half of the page's rendering time.
-RECORD_FORMS = {  # name: where it posts, its button, and its id when a picker search refreshes it
-    "taak": ("pathways:add_task", gettext_lazy("Create task"), ""),
-    "tijdlijn": ("pathways:add_event", gettext_lazy("Add"), "event-form"),
-    "team": ("pathways:add_team_member", gettext_lazy("Add"), "team-form"),
-    "fase": ("pathways:change_phase", gettext_lazy("Change"), ""),
+@dataclass(frozen=True)
+class RecordForm:
+    """A form to record something on a pathway: its panel's title, where it posts, its
+    button, and its id when a picker's search refreshes it in place."""
+
+    title: Promise
+    action: str
+    button: Promise
+    form_id: str = ""
+
+
+# By the name a link asks for them with. They are rendered when opened (htmx loads one into
+# its panel; without JavaScript a link shows the page with that panel open), not on every
+# view: four forms of fourteen fields, with their pickers, were half of the page's rendering.
+RECORD_FORMS = {
+    "taak": RecordForm(
+        gettext_lazy("Create a task (who is aan zet)"),
+        "pathways:add_task",
+        gettext_lazy("Create task"),
+    ),
+    "tijdlijn": RecordForm(
+        gettext_lazy("Add to the timeline"), "pathways:add_event", gettext_lazy("Add"), "event-form"
+    ),
+    "team": RecordForm(
+        gettext_lazy("Add someone to the care team"),
+        "pathways:add_team_member",
+        gettext_lazy("Add"),
+        "team-form",
+    ),
+    "fase": RecordForm(
+        gettext_lazy("Change the phase"), "pathways:change_phase", gettext_lazy("Change")
+    ),
 }
 
 
@@ -169,11 +193,8 @@ def _record_form(request: HttpRequest, pathway: Any, which: str) -> Any:
             search=request.GET.get("persoon", "").strip()[:100],
             initial=kept_initial(request, TeamMemberForm, "persoon"),
         )
-    current = (  # the first current hospital, as the page shows them (PathwayHospital.is_current)
-        pathway.hospitals.filter(Q(until__isnull=True) | Q(until__gte=timezone.localdate()))
-        .order_by("since", "pk")
-        .first()
-    )
+    # Where it happened: the first current hospital, as the page lists them (a handful).
+    current = next((h for h in pathway.hospitals.all() if h.is_current), None)
     return EventForm(
         pathway,
         initial={
@@ -191,15 +212,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = get_pathway_for_user(request, pk)
     pathway = access.pathway
     open_form = _open_form(request, access)
-    action, button, form_id = RECORD_FORMS.get(open_form, ("", "", ""))
     record = {
         "access": access,
         "pathway": pathway,
         "open_form": open_form,
+        "record": RECORD_FORMS.get(open_form),
         "record_form": _record_form(request, pathway, open_form) if open_form else None,
-        "record_action": reverse(action, args=[pathway.pk]) if action else "",
-        "record_button": button,
-        "record_form_id": form_id,
         "organisation_search": request.GET.get("organisatie", "").strip()[:100],
         "person_search": request.GET.get("persoon", "").strip()[:100],
     }
@@ -241,12 +259,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization", "to_organization", "recorded_by_role__practitioner"
         )[:100],
         "finder_query": finder_query,
-        "record_panels": [
-            ("taak", _("Create a task (who is aan zet)")),
-            ("tijdlijn", _("Add to the timeline")),
-            ("team", _("Add someone to the care team")),
-            ("fase", _("Change the phase")),
-        ],
+        "record_panels": RECORD_FORMS,
         "now": timezone.now(),
         "sections": render_sections(request, access),
     }
