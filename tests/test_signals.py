@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -177,6 +179,16 @@ class SignalRuleTests(SignalTestCase):
         self.assertEqual(
             Signal.objects.filter(pathway=self.pathway, rule=PathwayRule.TASK_OVERDUE).count(), 1
         )
+
+    def test_the_kind_of_subject_a_signal_or_task_names_stays_protected(self):
+        # The database no longer checks the content type (half of a generic reference);
+        # the application's PROTECT still keeps it while a signal or task names it.
+        self.task(due_days=-1)
+        evaluate_signals()
+        kind = ContentType.objects.get_for_model(CarePathway)
+        with self.assertRaises(ProtectedError):
+            kind.delete()
+        self.assertTrue(Signal.objects.filter(subject_type=kind).exists())
 
     def test_a_resolved_signal_can_fire_again_as_a_new_one(self):
         task = self.task(due_days=-1)
