@@ -309,7 +309,8 @@ class TodayTests(PathwayTestCase):
 
     def test_the_patients_the_sections_name_are_logged_once_in_one_insert(self):
         """My tasks name one patient, my team's tasks that one and another: the page logs
-        each patient once, in one insert for all its sections, when it has been answered."""
+        each patient once, in one insert for all its sections, when it has been answered,
+        and every section decides whom it may show from one answer of the access rules."""
         from datetime import date
 
         from schakel.directory.models import TumourType
@@ -347,6 +348,8 @@ class TodayTests(PathwayTestCase):
         table = AccessLogEntry._meta.db_table
         inserts = [q for q in captured if q["sql"].startswith(f'INSERT INTO "{table}"')]
         self.assertEqual(len(inserts), 1)
+        decisions = [q for q in captured if '"access_grounds"' in q["sql"]]
+        self.assertEqual(len(decisions), 1)
         entries = AccessLogEntry.objects.filter(pk__gt=before).order_by("patient_id")
         self.assertEqual(
             [(e.patient_id, e.event, e.outcome, e.user, e.role) for e in entries],

@@ -15,7 +15,7 @@ from schakel.accounts.models import User
 from schakel.directory.access import active_roles, has_function
 from schakel.directory.models import Function, Organization
 from schakel.mdo.models import AgendaItem, MdoMeeting, MdoSeries
-from schakel.patients.access import visible_patients
+from schakel.patients.access import visible_patient_ids
 
 
 def meetings_for(user: User | AnonymousUser) -> QuerySet[MdoMeeting]:
@@ -37,7 +37,7 @@ def my_cases(user: User | AnonymousUser) -> QuerySet[AgendaItem]:
     """Agenda items (on the agenda) of patients the user may see."""
     return AgendaItem.objects.filter(
         removed_at__isnull=True,
-        pathway__patient__in=visible_patients(user).values("pk"),
+        pathway__patient_id__in=visible_patient_ids(user),
     )
 
 

@@ -22,7 +22,12 @@ from schakel.directory.access import active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import PractitionerRole
 from schakel.messaging.models import Question
-from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patients
+from schakel.patients.access import (
+    PatientAccess,
+    get_patient_for_user,
+    visible_patient_ids,
+    visible_patients,
+)
 
 
 def addressed_condition(user: User | AnonymousUser, prefix: str = "") -> Q:
@@ -59,9 +64,7 @@ def visible_questions(user: User | AnonymousUser) -> QuerySet[Question]:
     mine = Q(asker=user)
     addressed = addressed_condition(user)
     return Question.objects.filter(
-        mine
-        | (Q(patient__isnull=True) & addressed)
-        | Q(patient__in=visible_patients(user).values("pk"))
+        mine | (Q(patient__isnull=True) & addressed) | Q(patient_id__in=visible_patient_ids(user))
     )
 
 

@@ -12,7 +12,7 @@ from schakel.accounts.models import User
 from schakel.audit.models import AccessEvent
 from schakel.directory.actor import Actor
 from schakel.pathways.models import CarePathway
-from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patients
+from schakel.patients.access import PatientAccess, get_patient_for_user, visible_patient_ids
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,8 @@ class PathwayAccess:
 
 
 def visible_pathways(user: User | AnonymousUser) -> QuerySet[CarePathway]:
-    """Pathways of the patients the user may see, annotated with the grounds (one query)."""
-    patients = visible_patients(user)
-    return CarePathway.objects.filter(patient__in=patients.values("pk"))
+    """Pathways of the patients the user may see."""
+    return CarePathway.objects.filter(patient_id__in=visible_patient_ids(user))
 
 
 def get_pathway_for_user(

@@ -10,8 +10,10 @@ and, for a care relation, the data may be shared with them: the patient consente
 or the user's role is at the organisation that recorded the patient. An objection stops sharing
 at once. Emergency access passes the consent check and is marked as such in the access log.
 
-``visible_patients`` filters in the database (lists); ``get_patient_for_user`` serves one
-patient and writes the access-log entry. Outsiders get 404: no hint that the patient exists.
+``visible_patients`` filters in the database (lists); ``visible_to`` is its answer once per
+request (ids and grounds), from which the sections of a page decide and log;
+``get_patient_for_user`` serves one patient and writes the access-log entry. Outsiders get
+404: no hint that the patient exists.
 """
 
 from __future__ import annotations
@@ -89,6 +91,47 @@ def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
     if not isinstance(user, User):
         return Patient.objects.none()
     return cached(("visible_patients", user.pk), lambda: _visible_patients(user)).all()
+
+
+@dataclass(frozen=True)
+class Visible:
+    """A patient the user may see, as a list names them: enough to decide and to log."""
+
+    pk: int
+    gp_practice_id: int | None
+    grounds: Grounds
+
+
+def visible_to(user: User | AnonymousUser) -> dict[int, Visible]:
+    """The patients ``user`` may see, by id, with their grounds: one query per request.
+
+    Lists of tasks, signals, questions and pathways take the ids as values, and the sections
+    of a page decide and log the patients they name from this one answer: compiling the
+    access rules into each statement as a subquery, and asking them again per section for
+    the log, cost Django more than PostgreSQL spent running them ("Vandaag": ten sections).
+    It holds no more than the candidates above: the user's caseload, never the region.
+    Forgotten with the rest of the request's answers after a write.
+    """
+    if not isinstance(user, User):
+        return {}
+
+    def build() -> dict[int, Visible]:
+        if not active_roles(user):  # nobody to see (and no grounds to ask for)
+            return {}
+        rows = (
+            visible_patients(user)
+            .order_by("pk")
+            .values_list("pk", "gp_practice_id", "access_grounds")  # type: ignore[misc]
+        )
+        return {pk: Visible(pk, practice, Grounds(grounds)) for pk, practice, grounds in rows}
+
+    return cached(("visible_to", user.pk), build)
+
+
+def visible_patient_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of the patients ``user`` may see (``visible_to``), in order: the same
+    statement text on every request, so a prepared plan is reused."""
+    return list(visible_to(user))
 
 
 def _visible_patients(user: User) -> QuerySet[Patient]:
@@ -230,6 +273,17 @@ def log_patients_listed(
 
     ``patients`` come from ``visible_patients`` and carry their grounds.
     """
+    _log_visible(
+        request,
+        [
+            Visible(p.pk, p.gp_practice_id, Grounds(p.access_grounds))  # type: ignore[attr-defined]
+            for p in patients
+        ],
+        event,
+    )
+
+
+def _log_visible(request: HttpRequest, patients: Sequence[Visible], event: AccessEvent) -> None:
     user = request.user
     if not isinstance(user, User) or not patients:
         return
@@ -237,14 +291,13 @@ def log_patients_listed(
     entries = []
     for patient in patients:
         role, organisation = _describe(through[patient.pk]) if patient.pk in through else ("", "")
-        grounds = Grounds(patient.access_grounds)  # type: ignore[attr-defined]
-        entries.append((patient.pk, grounds, role, organisation))
+        entries.append((patient.pk, patient.grounds, role, organisation))
     do_record_accesses(
         event=event, user=user, request=request, object_type="Patient", patients=entries
     )
 
 
-def _roles_by_patient(user: User, patients: Sequence[Patient]) -> dict[int, PractitionerRole]:
+def _roles_by_patient(user: User, patients: Sequence[Visible]) -> dict[int, PractitionerRole]:
     """For each patient, the user's role that gives access: GP at the patient's practice, a
     care relation, or an emergency access. Two queries, whatever the number of patients."""
     roles = active_roles(user)
@@ -280,30 +333,30 @@ def log_patients_shown(
     its own grounds, and return their ids: the page shows only those.
 
     A page shows a patient once, whatever the number of its sections that name them: the
-    decision and the log entry are made once per request and event."""
+    decision and the log entry are made once per request and event, from one answer to
+    "whom may this user see" (``visible_to``), so what is shown is what is logged."""
     wanted = set(patient_ids)
     decided: dict[int, bool] = cached(("patients_shown", request.user.pk, event), dict)
     new = wanted - decided.keys()
     if new:
-        shown = list(visible_patients(request.user).filter(pk__in=new))
-        _log_at_response(request, shown, event)
-        visible = {patient.pk for patient in shown}
+        visible = visible_to(request.user)
+        _log_at_response(request, [visible[pk] for pk in sorted(new) if pk in visible], event)
         decided.update((pk, pk in visible) for pk in new)
     return {pk for pk in wanted if decided[pk]}
 
 
-def _log_at_response(request: HttpRequest, patients: list[Patient], event: AccessEvent) -> None:
+def _log_at_response(request: HttpRequest, patients: list[Visible], event: AccessEvent) -> None:
     """Log these patients as listed, together with the others this request's sections list:
     one lookup of the roles and one insert when the view has answered, not one per section.
     (Outside a request, at once.)"""
 
-    def finish(gathered_patients: list[Patient]) -> None:
+    def finish(gathered_patients: list[Visible]) -> None:
         once = {patient.pk: patient for patient in gathered_patients}  # a patient once
-        log_patients_listed(request, list(once.values()), event=event)
+        _log_visible(request, list(once.values()), event)
 
     pending = gathered(("patients_listed", event), list, finish)
     if pending is None:
-        log_patients_listed(request, patients, event=event)
+        _log_visible(request, patients, event)
     else:
         pending.extend(patients)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from schakel.core.today import TodayRow, render_today_list
 from schakel.directory.access import cares_for_patients
-from schakel.patients.access import log_patients_shown, visible_patients
+from schakel.patients.access import log_patients_shown, visible_patient_ids
 from schakel.proms.models import Score
 from schakel.proms.texts import score_summary
 
@@ -27,7 +27,7 @@ def flagged_scores(request: HttpRequest) -> SafeString | str:
         Score.objects.filter(
             flagged=True,
             response__submitted_at__gte=since,
-            response__pathway__patient__in=visible_patients(request.user).values("pk"),
+            response__pathway__patient_id__in=visible_patient_ids(request.user),
         )
         .select_related("instrument", "response__pathway__patient")
         .order_by("-response__submitted_at", "-pk")[:10]

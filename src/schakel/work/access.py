@@ -19,7 +19,7 @@ from schakel.audit.models import AccessEvent
 from schakel.core.request_cache import cached
 from schakel.directory.access import active_roles
 from schakel.directory.actor import Actor
-from schakel.patients.access import get_patient_for_user, visible_patients
+from schakel.patients.access import get_patient_for_user, visible_patient_ids
 from schakel.work.models import Signal, Task, TaskQuerySet
 
 
@@ -53,7 +53,7 @@ def visible_tasks(user: User | AnonymousUser) -> TaskQuerySet:
 
     def build() -> TaskQuerySet:
         return Task.objects.filter(
-            Q(patient__in=visible_patients(user).values("pk"))
+            Q(patient_id__in=visible_patient_ids(user))
             | (Q(patient__isnull=True) & involved_condition(user))
         )
 
@@ -67,7 +67,7 @@ def visible_signals(user: User | AnonymousUser) -> QuerySet[Signal]:
     return cached(
         ("visible_signals", user.pk),
         lambda: Signal.objects.filter(
-            resolved_at__isnull=True, patient__in=visible_patients(user).values("pk")
+            resolved_at__isnull=True, patient_id__in=visible_patient_ids(user)
         ),
     ).all()
 
