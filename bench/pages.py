@@ -10,9 +10,11 @@ processes with four threads each, as on this machine's two cores), and logs the 
 through the real login with both factors. Per page and persona it reports the response size,
 the SQL queries of one request (counted in-process with Django's test client, as the tests do),
 the median time of a request with 1 and with 8 clients at once, and each median's ratio to the
-cheapest authenticated page (the account's security page) measured in the same run; then, for
-every page, where its time goes in-process: its SQL statements alone, its templates alone
-(without the SQL they run) and the rest (the view's Python and the ORM building queries).
+cheapest authenticated page (the account's security page) measured just before and just after
+it with as many clients (the mean of the two: a machine whose speed drifts during the run
+moves both); then, for every page, where its time goes in-process: its SQL statements alone,
+its templates alone (without the SQL they run) and the rest (the view's Python and the ORM
+building queries).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from urllib.parse import urlencode
 from common import ROOT, build_region, setup_django
 
 BASELINE = "baseline (security page)"
+BASELINE_PATH = "/account/beveiliging/"
 
 
 @dataclass
@@ -48,6 +51,18 @@ class Row:
     p50_one: float
     p50_eight: float
     floor: Floor
+    # The baseline's medians measured around this page (before and after it, averaged), so
+    # that the machine's drift during a run moves a page and its baseline together.
+    base_one: float
+    base_eight: float
+
+    @property
+    def ratio_one(self) -> float:
+        return self.p50_one / self.base_one
+
+    @property
+    def ratio_eight(self) -> float:
+        return self.p50_eight / self.base_eight
 
 
 @dataclass
@@ -191,7 +206,7 @@ def persona_pages(email: str) -> dict[str, str]:
     breast = TumourType.objects.get(code="borstkanker")
     topic = ContactTopic.objects.get(code="bijwerkingen")
     pages = {
-        BASELINE: "/account/beveiliging/",
+        BASELINE: BASELINE_PATH,
         "Vandaag": "/vandaag/",
         "Mijn patiënten": "/trajecten/",
         "inbox": "/meldingen/",
@@ -270,6 +285,15 @@ def p50(browsers: list[Browser], path: str, repeat: int) -> tuple[float, int]:
     return statistics.median(timings), max(sizes)
 
 
+def bracketed(browsers: list[Browser], path: str, repeat: int) -> tuple[float, float, int]:
+    """The page's median between two of the baseline's, with as many clients: (page,
+    baseline, size)."""
+    before, _ = p50(browsers, BASELINE_PATH, repeat)
+    page, size = p50(browsers, path, repeat)
+    after, _ = p50(browsers, BASELINE_PATH, repeat)
+    return page, (before + after) / 2, size
+
+
 def run_scale(scale: int, repeat: int, personas: list[str]) -> list[Row]:
     from django.db import connections
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -299,10 +323,13 @@ def run_scale(scale: int, repeat: int, personas: list[str]) -> list[Row]:
         rows = []
         for email, pages in plan.items():
             for name, path in pages.items():
-                one, size = p50(logins[email][:1], path, repeat)
-                eight, _ = p50(logins[email], path, max(2, repeat // 4))
+                one, base_one, size = bracketed(logins[email][:1], path, repeat)
+                eight, base_eight, _ = bracketed(logins[email], path, max(2, repeat // 4))
                 queries, floor = measured[email][name]
-                rows.append(Row(email.split("@")[0], name, size, queries, one, eight, floor))
+                persona = email.split("@")[0]
+                rows.append(
+                    Row(persona, name, size, queries, one, eight, floor, base_one, base_eight)
+                )
         return rows
     finally:
         server.send_signal(signal.SIGTERM)
@@ -315,15 +342,12 @@ def report(scale: int, rows: list[Row]) -> None:
         f"{'persona':<12} {'page':<26} {'bytes':>8} {'queries':>7} "
         f"{'p50 1':>8} {'ratio':>6} {'p50 8':>8} {'ratio':>6}"
     )
-    for persona in dict.fromkeys(row.persona for row in rows):
-        mine = [row for row in rows if row.persona == persona]
-        base = next(row for row in mine if row.page == BASELINE)
-        for row in mine:
-            print(
-                f"{row.persona:<12} {row.page:<26} {row.size:>8,} {row.queries:>7} "
-                f"{row.p50_one * 1000:>6.1f}ms {row.p50_one / base.p50_one:>6.2f} "
-                f"{row.p50_eight * 1000:>6.1f}ms {row.p50_eight / base.p50_eight:>6.2f}"
-            )
+    for row in rows:
+        print(
+            f"{row.persona:<12} {row.page:<26} {row.size:>8,} {row.queries:>7} "
+            f"{row.p50_one * 1000:>6.1f}ms {row.ratio_one:>6.2f} "
+            f"{row.p50_eight * 1000:>6.1f}ms {row.ratio_eight:>6.2f}"
+        )
     print(
         "\nwhere the time goes, in-process (medians): a page over 3× the baseline cannot go"
         "\nbelow its SQL and its templates without asking or showing less"
@@ -350,22 +374,14 @@ def compare(small: int, large: int, results: dict[int, list[Row]]) -> None:
         f"{'p50 1 ratio':>13} {'p50 8 ratio':>13}"
     )
     before = {(row.persona, row.page): row for row in results[small]}
-    bases = {
-        scale: {row.persona: row for row in results[scale] if row.page == BASELINE}
-        for scale in (small, large)
-    }
     for row in results[large]:
         old = before.get((row.persona, row.page))
         if old is None:
             continue
-        one = [r.p50_one / bases[s][r.persona].p50_one for s, r in ((small, old), (large, row))]
-        eight = [
-            r.p50_eight / bases[s][r.persona].p50_eight for s, r in ((small, old), (large, row))
-        ]
         print(
             f"{row.persona:<12} {row.page:<26} {old.size:>8,}→{row.size:>8,} "
-            f"{old.queries:>4}→{row.queries:>4} {one[0]:>6.2f}→{one[1]:<6.2f} "
-            f"{eight[0]:>6.2f}→{eight[1]:<6.2f}"
+            f"{old.queries:>4}→{row.queries:>4} {old.ratio_one:>6.2f}→{row.ratio_one:<6.2f} "
+            f"{old.ratio_eight:>6.2f}→{row.ratio_eight:<6.2f}"
         )
 
 
