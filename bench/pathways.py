@@ -130,7 +130,7 @@ def measure_signals() -> Rows:
     rows["signal evaluation (steady)"] = (seconds, seconds / floor, len(queries))
     if connection.vendor == "postgresql":  # last: its rolled-back rows leave dead tuples
         written = min(writing_floor() for _ in range(3))
-        rows["floor: writing the first's"] = (written, written / floor, 1)
+        rows["floor: writing its signals"] = (written, written / floor, 1)
     return rows
 
 

@@ -60,7 +60,7 @@ class About(models.Model):
         # Half of a generic reference, whose other half (the id) no database can check: the
         # application checks the pair, and PROTECT still holds there. A foreign key in the
         # database cost every signal and notification a check at commit (a first round of
-        # 40,000 signals: 0.13-0.2 s of its 1 s).
+        # 40,000 signals: 0.12-0.14 s of its 0.8-0.9 s).
         db_constraint=False,
     )
     subject_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
@@ -311,8 +311,8 @@ class Signal(About):
             models.Index(fields=["patient", "resolved_at"], name="work_signal_patient_idx"),
             # Found by a deleted task or user only; the signals without one (nearly all, and
             # every signal a run opens) are left out, so opening a signal writes two indexes
-            # fewer. (Measured at 40,000 signals opened in one run: 0.67 -> 0.50 s with the
-            # patient's single-column index gone as well.)
+            # fewer. (Measured at 40,000 signals opened in one run, key checks apart: 0.67-0.81
+            # -> 0.50-0.54 s with the patient's single-column index gone as well.)
             models.Index(
                 fields=["task"], condition=Q(task__isnull=False), name="work_signal_task_idx"
             ),
