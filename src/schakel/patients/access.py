@@ -109,15 +109,14 @@ def visible_to(user: User | AnonymousUser) -> dict[int, Visible]:
     of a page decide and log the patients they name from this one answer: compiling the
     access rules into each statement as a subquery, and asking them again per section for
     the log, cost Django more than PostgreSQL spent running them ("Vandaag": ten sections).
-    It holds no more than the candidates above: the user's caseload, never the region.
+    It holds no more than the candidates ``_visible_patients`` starts from: the user's
+    caseload, never the region.
     Forgotten with the rest of the request's answers after a write.
     """
     if not isinstance(user, User):
         return {}
 
     def build() -> dict[int, Visible]:
-        if not active_roles(user):  # nobody to see (and no grounds to ask for)
-            return {}
         rows = (
             visible_patients(user)
             .order_by("pk")
@@ -137,7 +136,9 @@ def visible_patient_ids(user: User | AnonymousUser) -> list[int]:
 def _visible_patients(user: User) -> QuerySet[Patient]:
     roles = active_roles(user)
     if not roles:
-        return Patient.objects.none()
+        # Nobody, with the same columns as an answer with patients, so every caller can ask
+        # for the grounds whoever the user is.
+        return Patient.objects.none().annotate(access_grounds=Value("", output_field=CharField()))
     role_ids = [role.pk for role in roles]
     organization_ids = {role.organization_id for role in roles}
     practice_ids = _gp_practice_ids(roles)
