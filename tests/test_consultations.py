@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.audit.models import AccessLogEntry
+from schakel.core.workdays import working_days_after
 from schakel.directory.models import Function, PractitionerRole
 from schakel.handovers import consultations
 from schakel.handovers.models import (
@@ -101,7 +102,9 @@ class ConsultationTestCase(PathwayTestCase):
 
         for user in (cls.host, cls.colleague):
             TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-        tomorrow = timezone.localdate() + timedelta(days=1)
+        # The next working day: a series skips weekends and holidays (a Friday's "tomorrow"
+        # would plan nothing).
+        tomorrow = working_days_after(timezone.localdate(), 1)
         cls.series = consultations.do_offer_consultations(
             ConsultationSeries(
                 organization=cls.other_hospital,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from schakel.accounts.models import User
 from schakel.audit.models import AccessLogEntry, Outcome
+from schakel.core.workdays import working_days_after
 from schakel.directory.actions import do_report_contact_entry
 from schakel.directory.models import ContactReport, Function, ReportReason
 from schakel.handovers import consultations
@@ -193,7 +194,9 @@ class SweepRegion(PathwayTestCase):
             participant=None,
             actor=cls.actor(cls.case_manager),
         )
-        tomorrow = timezone.localdate() + timedelta(days=1)
+        # The next working day: a series skips weekends and holidays (a Friday's "tomorrow"
+        # would plan nothing).
+        tomorrow = working_days_after(timezone.localdate(), 1)
         cls.consultation_series = consultations.do_offer_consultations(
             ConsultationSeries(
                 organization=cls.hospital,
