@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+from datetime import date, timedelta
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from schakel.audit.models import AccessEvent, AccessLogEntry, Grounds, Outcome
-from schakel.patients.access import visible_patients
-from schakel.patients.models import CareRelation, EmergencyAccess, Sharing
+from schakel.directory.models import Function, PractitionerRole
+from schakel.patients.access import _decide, visible_patients, visible_to
+from schakel.patients.models import CareRelation, EmergencyAccess, Patient, RelationKind, Sharing
 from tests.patients_base import PatientTestCase
 
 
@@ -81,6 +83,75 @@ class AccessDecisionTests(PatientTestCase):
             patients = list(visible_patients(self.gp))
         grounds = [p.access_grounds for p in patients]  # type: ignore[attr-defined]  # annotated
         self.assertEqual(grounds, [Grounds.CONSENT])
+
+
+class OneRuleTests(PatientTestCase):
+    """The caseload (``visible_to``, for lists and sections) and one patient (the patient's
+    page) are decided by the same rule: same patients, same grounds, same role."""
+
+    def test_every_way_in_and_every_consent_state_is_decided_alike(self):
+        specialist_role = self.specialist.practitioner.roles.get()
+        # A second role of the specialist, related later to the same patients but from an
+        # earlier date: both answers must name the same one of the two.
+        second_role = PractitionerRole.objects.create(
+            practitioner=self.specialist.practitioner,
+            organization=self.other_hospital,
+            function=Function.MEDICAL_ONCOLOGIST,
+        )
+        other_gp_role = self.other_gp.practitioner.roles.get()
+        patients = []
+        combinations = itertools.product(
+            Sharing.values,
+            (self.hospital, self.practice, self.other_practice),  # who recorded the patient
+            (self.practice, self.other_practice),  # the GP practice
+            (False, True),  # the specialist has a care relation
+            (False, True),  # the other GP opened an emergency access
+        )
+        for n, (sharing, recorded_by, practice, related, emergency) in enumerate(combinations):
+            patient = Patient.objects.create(
+                bsn=f"9{n:08d}",
+                given_name="Proef",
+                family_name=f"Persoon {n}",
+                birth_date=date(1960, 1, 1),
+                gender="female",
+                gp_practice=practice,
+                recorded_by=recorded_by,
+                sharing=sharing,
+            )
+            if related:
+                CareRelation.objects.create(
+                    patient=patient, role=specialist_role, kind=RelationKind.CARE_TEAM
+                )
+                CareRelation.objects.create(
+                    patient=patient,
+                    role=second_role,
+                    kind=RelationKind.CARE_TEAM,
+                    started_at=timezone.now() - timedelta(days=365),
+                )
+            if emergency:
+                EmergencyAccess.objects.create(
+                    patient=patient,
+                    user=self.other_gp,
+                    role=other_gp_role,
+                    reason="Acute opname",
+                    expires_at=timezone.now() + timedelta(hours=1),
+                )
+            patients.append(patient)
+        for user in (self.gp, self.poh, self.specialist, self.other_gp, self.coordinator):
+            caseload = visible_to(user)
+            seen = 0
+            for patient in patients:
+                one = _decide(user, patient)
+                listed = caseload.get(patient.pk)
+                with self.subTest(user=user.email, patient=patient.family_name):
+                    self.assertEqual(
+                        (listed.grounds, listed.role_id) if listed else None,
+                        (one.grounds, one.role.pk) if one else None,
+                    )
+                seen += one is not None
+            # Every user sees some and misses some, so both answers were put to the test.
+            if user != self.coordinator:
+                self.assertTrue(0 < seen < len(patients), user.email)
 
 
 class PatientUrlsTests(PatientTestCase):

@@ -348,7 +348,7 @@ class TodayTests(PathwayTestCase):
         table = AccessLogEntry._meta.db_table
         inserts = [q for q in captured if q["sql"].startswith(f'INSERT INTO "{table}"')]
         self.assertEqual(len(inserts), 1)
-        decisions = [q for q in captured if '"access_grounds"' in q["sql"]]
+        decisions = [q for q in captured if '"patients_carerelation"' in q["sql"]]
         self.assertEqual(len(decisions), 1)
         entries = AccessLogEntry.objects.filter(pk__gt=before).order_by("patient_id")
         self.assertEqual(

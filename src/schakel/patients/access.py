@@ -10,10 +10,11 @@ and, for a care relation, the data may be shared with them: the patient consente
 or the user's role is at the organisation that recorded the patient. An objection stops sharing
 at once. Emergency access passes the consent check and is marked as such in the access log.
 
-``visible_patients`` filters in the database (lists); ``visible_to`` is its answer once per
-request (ids and grounds), from which the sections of a page decide and log;
-``get_patient_for_user`` serves one patient and writes the access-log entry. Outsiders get
-404: no hint that the patient exists.
+The consent rule is one function (``_shared_grounds``), applied to one patient
+(``get_patient_for_user``, which serves the patient and writes the access-log entry) and to a
+user's whole caseload at once (``visible_to``: ids, grounds and role, once per request, from
+which lists select and the sections of a page decide and log; ``visible_patients`` is the
+same answer as a queryset). Outsiders get 404: no hint that the patient exists.
 """
 
 from __future__ import annotations
@@ -23,7 +24,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404, HttpRequest
 
 from schakel.accounts.models import User
@@ -69,28 +81,44 @@ class PatientAccess:
         return Actor(request.user, self.role, request, self.grounds)
 
 
-def _gp_practice_ids(roles: Sequence[PractitionerRole]) -> list[int]:
-    return [
-        role.organization_id
-        for role in roles
-        if role.function in GP_FUNCTIONS and role.organization.kind == OrganizationKind.GP_PRACTICE
-    ]
+def _practice_roles(roles: Sequence[PractitionerRole]) -> dict[int, PractitionerRole]:
+    """The user's GP (or POH) role at each of their GP practices, by practice: a patient of
+    the practice is seen through it."""
+    found: dict[int, PractitionerRole] = {}
+    for role in roles:
+        if role.function in GP_FUNCTIONS and role.organization.kind == OrganizationKind.GP_PRACTICE:
+            found.setdefault(role.organization_id, role)
+    return found
 
 
 def visible_patients(user: User | AnonymousUser) -> QuerySet[Patient]:
-    """The patients ``user`` may see, annotated with the grounds of each.
+    """The patients ``user`` may see (``visible_to``), annotated with the grounds of each.
 
-    Two queries, whatever the size of the region: first the candidates through indexes (care
-    relations of the user's roles, patients of their GP practice, their emergency accesses),
-    then those candidates with the consent rule applied. Checking the rule against every
-    patient in the country instead would grow with the region.
-
-    The query is put together once per request (a page of several sections asks it often,
-    and building it costs more than running it); each caller gets its own copy.
+    Put together once per request (a page of several sections asks it often); each caller
+    gets its own copy.
     """
     if not isinstance(user, User):
         return Patient.objects.none()
-    return cached(("visible_patients", user.pk), lambda: _visible_patients(user)).all()
+
+    def build() -> QuerySet[Patient]:
+        visible = visible_to(user)
+        by_grounds: dict[Grounds, list[int]] = {}
+        for patient in visible.values():
+            by_grounds.setdefault(patient.grounds, []).append(patient.pk)
+        if not by_grounds:
+            # Nobody, with the same columns as an answer with patients, so every caller can
+            # ask for the grounds whoever the user is.
+            return Patient.objects.none().annotate(
+                access_grounds=Value("", output_field=CharField())
+            )
+        # The most common grounds need no list of their own: the statement stays short.
+        common = max(by_grounds, key=lambda grounds: len(by_grounds[grounds]))
+        others = [When(pk__in=ids, then=Value(g)) for g, ids in by_grounds.items() if g != common]
+        return Patient.objects.filter(pk__in=list(visible)).annotate(
+            access_grounds=Case(*others, default=Value(common), output_field=CharField())
+        )
+
+    return cached(("visible_patients", user.pk), build).all()
 
 
 @dataclass(frozen=True)
@@ -100,31 +128,31 @@ class Visible:
     pk: int
     gp_practice_id: int | None
     grounds: Grounds
+    # The user's role through which they see the patient (the access log names it): GP at the
+    # patient's practice, a care relation, or the emergency access.
+    role_id: int
 
 
 def visible_to(user: User | AnonymousUser) -> dict[int, Visible]:
-    """The patients ``user`` may see, by id, with their grounds: one query per request.
+    """The patients ``user`` may see, by id, with their grounds and role: one query per
+    request.
+
+    The query finds the candidates through indexes (care relations of the user's roles,
+    patients of their GP practice, their emergency accesses), each with the patient's sharing
+    and the organisation that recorded them; the consent rule is then applied to those rows
+    (``_shared_grounds``, the same function that decides for one patient). Checking the rule
+    against every patient in the country instead would grow with the region.
 
     Lists of tasks, signals, questions and pathways take the ids as values, and the sections
     of a page decide and log the patients they name from this one answer: compiling the
-    access rules into each statement as a subquery, and asking them again per section for
-    the log, cost Django more than PostgreSQL spent running them ("Vandaag": ten sections).
-    It holds no more than the candidates ``_visible_patients`` starts from: the user's
-    caseload, never the region.
-    Forgotten with the rest of the request's answers after a write.
+    access rules into each statement, and asking them again per section for the log, cost
+    Django more than PostgreSQL spent running them ("Vandaag": ten sections). It holds the
+    user's caseload, never the region. Forgotten with the rest of the request's answers
+    after a write.
     """
     if not isinstance(user, User):
         return {}
-
-    def build() -> dict[int, Visible]:
-        rows = (
-            visible_patients(user)
-            .order_by("pk")
-            .values_list("pk", "gp_practice_id", "access_grounds")  # type: ignore[misc]
-        )
-        return {pk: Visible(pk, practice, Grounds(grounds)) for pk, practice, grounds in rows}
-
-    return cached(("visible_to", user.pk), build)
+    return cached(("visible_to", user.pk), lambda: _decide_caseload(user))
 
 
 def visible_patient_ids(user: User | AnonymousUser) -> list[int]:
@@ -133,77 +161,97 @@ def visible_patient_ids(user: User | AnonymousUser) -> list[int]:
     return list(visible_to(user))
 
 
-def _visible_patients(user: User) -> QuerySet[Patient]:
+# Where a candidate comes from, in the order ``_decide`` prefers them for the role.
+_PRACTICE, _RELATION, _EMERGENCY = 0, 1, 2
+
+
+def _decide_caseload(user: User) -> dict[int, Visible]:
     roles = active_roles(user)
     if not roles:
-        # Nobody, with the same columns as an answer with patients, so every caller can ask
-        # for the grounds whoever the user is.
-        return Patient.objects.none().annotate(access_grounds=Value("", output_field=CharField()))
-    role_ids = [role.pk for role in roles]
+        return {}
     organization_ids = {role.organization_id for role in roles}
-    practice_ids = _gp_practice_ids(roles)
-    related = CareRelation.objects.active().filter(role_id__in=role_ids)
-    emergencies = EmergencyAccess.objects.active().filter(user=user)
-    # order_by(): a compound statement takes no ordering in its parts. Once per request: the
-    # second query below checks the rules against the live rows, so a candidate list from
-    # earlier in the request can only show less, never more.
-    candidates = cached(
-        ("visible_patient_candidates", user.pk),
-        lambda: list(
-            related.order_by()
-            .values_list("patient_id", flat=True)
-            .union(
-                Patient.objects.filter(gp_practice_id__in=practice_ids)
-                .order_by()
-                .values_list("pk", flat=True),
-                emergencies.order_by().values_list("patient_id", flat=True),
-            )
-        ),
-    )
-    has_relation = Exists(related.filter(patient=OuterRef("pk")))
-    emergency = Exists(emergencies.filter(patient=OuterRef("pk")))
-    regular = (Q(has_relation) | Q(gp_practice_id__in=practice_ids)) & (
-        Q(sharing=Sharing.PERMITTED) | Q(recorded_by_id__in=organization_ids)
-    )
-    # The grounds ride along, so a list page can log each patient with its own grounds.
-    return (
-        Patient.objects.filter(pk__in=candidates)
-        .filter(regular | Q(emergency))
-        .annotate(
-            access_grounds=Case(
-                When(
-                    regular & Q(recorded_by_id__in=organization_ids),
-                    then=Value(Grounds.CARE_RELATION),
-                ),
-                When(regular, then=Value(Grounds.CONSENT)),
-                default=Value(Grounds.EMERGENCY),
-                output_field=CharField(),
-            )
+    practices = _practice_roles(roles)
+    facts = ("gp_practice_id", "sharing", "recorded_by_id")
+    # One row per way in: (patient, its practice, sharing, recorder, role, source, order).
+    # The practice's rows name the practice where the others name a role (the role follows
+    # from it below); the order is the relation's or access's id, as ``_decide`` takes the
+    # first of them.
+    by_relation = (
+        CareRelation.objects.active()
+        .filter(role_id__in=[role.pk for role in roles])
+        .values_list(
+            "patient_id",
+            *(f"patient__{fact}" for fact in facts),
+            "role_id",
+            Value(_RELATION, output_field=IntegerField()),
+            "pk",
         )
     )
+    by_practice = Patient.objects.filter(gp_practice_id__in=list(practices)).values_list(
+        "pk", *facts, "gp_practice_id", Value(_PRACTICE, output_field=IntegerField()), "pk"
+    )
+    by_emergency = (
+        EmergencyAccess.objects.active()
+        .filter(user=user)
+        .values_list(
+            "patient_id",
+            *(f"patient__{fact}" for fact in facts),
+            "role_id",
+            Value(_EMERGENCY, output_field=IntegerField()),
+            "pk",
+        )
+    )
+    # order_by(): a compound statement takes no ordering in its parts.
+    rows = by_relation.order_by().union(by_practice.order_by(), by_emergency.order_by(), all=True)
+    ways: dict[int, list[tuple[int, int, int]]] = {}
+    about: dict[int, tuple[int | None, str, int | None]] = {}
+    for patient_id, practice_id, sharing, recorded_by_id, role_id, source, order in rows:
+        if source == _PRACTICE:
+            role_id = practices[role_id].pk
+        ways.setdefault(patient_id, []).append((source, order, role_id))
+        about[patient_id] = (practice_id, sharing, recorded_by_id)
+    visible = {}
+    for patient_id in sorted(ways):
+        practice_id, sharing, recorded_by_id = about[patient_id]
+        routes = sorted(ways[patient_id])
+        regular = next((role for source, _o, role in routes if source != _EMERGENCY), None)
+        emergency = next((role for source, _o, role in routes if source == _EMERGENCY), None)
+        grounds = _shared_grounds(sharing, recorded_by_id, organization_ids)
+        if regular is not None and grounds is not None:
+            visible[patient_id] = Visible(patient_id, practice_id, grounds, regular)
+        elif emergency is not None:
+            visible[patient_id] = Visible(patient_id, practice_id, Grounds.EMERGENCY, emergency)
+    return visible
+
+
+def _shared_grounds(
+    sharing: str, recorded_by_id: int | None, organization_ids: set[int]
+) -> Grounds | None:
+    """The consent rule, for a user with a care relation with the patient: data recorded at
+    one of the user's organisations may be seen there; elsewhere only if the patient
+    consented to sharing (an objection stops it at once). None: not shared with this user."""
+    if recorded_by_id in organization_ids:
+        return Grounds.CARE_RELATION
+    if sharing == Sharing.PERMITTED:
+        return Grounds.CONSENT
+    return None
 
 
 def _decide(user: User, patient: Patient) -> PatientAccess | None:
     """Which role gives access to this one patient, and on what grounds (None: no access)."""
     roles = active_roles(user)
     organization_ids = {role.organization_id for role in roles}
-    within_organization = patient.recorded_by_id in organization_ids
-    if within_organization or patient.sharing == Sharing.PERMITTED:
-        grounds = Grounds.CARE_RELATION if within_organization else Grounds.CONSENT
-        gp_role = next(
-            (
-                role
-                for role in roles
-                if role.function in GP_FUNCTIONS and role.organization_id == patient.gp_practice_id
-            ),
-            None,
-        )
+    grounds = _shared_grounds(patient.sharing, patient.recorded_by_id, organization_ids)
+    if grounds is not None:
+        practice = patient.gp_practice_id
+        gp_role = _practice_roles(roles).get(practice) if practice is not None else None
         if gp_role is not None:
             return PatientAccess(patient, gp_role, grounds, can_write=True)
         relation = (
             CareRelation.objects.active()
             .filter(patient=patient, role__in=roles)
             .select_related("role__organization", "role__practitioner")
+            .order_by("pk")  # the first recorded, as the caseload (``visible_to``) takes it
             .first()
         )
         if relation is not None:
@@ -212,6 +260,7 @@ def _decide(user: User, patient: Patient) -> PatientAccess | None:
         EmergencyAccess.objects.active()
         .filter(patient=patient, user=user)
         .select_related("role__organization", "role__practitioner")
+        .order_by("pk")
         .first()
     )
     if emergency is not None:
@@ -272,59 +321,27 @@ def log_patients_listed(
 ) -> None:
     """Log that a list or search showed these patients: one entry per patient (NEN 7513).
 
-    ``patients`` come from ``visible_patients`` and carry their grounds.
-    """
-    _log_visible(
-        request,
-        [
-            Visible(p.pk, p.gp_practice_id, Grounds(p.access_grounds))  # type: ignore[attr-defined]
-            for p in patients
-        ],
-        event,
-    )
+    ``patients`` come from ``visible_patients``."""
+    visible = visible_to(request.user)
+    _log_visible(request, [visible[p.pk] for p in patients if p.pk in visible], event)
 
 
 def _log_visible(request: HttpRequest, patients: Sequence[Visible], event: AccessEvent) -> None:
     user = request.user
     if not isinstance(user, User) or not patients:
         return
-    through = _roles_by_patient(user, patients)
+    roles = {role.pk: role for role in active_roles(user)}
+    # An emergency access names the role it was opened with, which may have ended since.
+    ended = {p.role_id for p in patients} - roles.keys()
+    if ended:
+        roles.update(PractitionerRole.objects.select_related("organization").in_bulk(ended))
     entries = []
     for patient in patients:
-        role, organisation = _describe(through[patient.pk]) if patient.pk in through else ("", "")
+        role, organisation = _describe(roles[patient.role_id])
         entries.append((patient.pk, patient.grounds, role, organisation))
     do_record_accesses(
         event=event, user=user, request=request, object_type="Patient", patients=entries
     )
-
-
-def _roles_by_patient(user: User, patients: Sequence[Visible]) -> dict[int, PractitionerRole]:
-    """For each patient, the user's role that gives access: GP at the patient's practice, a
-    care relation, or an emergency access. Two queries, whatever the number of patients."""
-    roles = active_roles(user)
-    by_pk = {role.pk: role for role in roles}
-    practices = {
-        role.organization_id: role
-        for role in roles
-        if role.function in GP_FUNCTIONS and role.organization.kind == OrganizationKind.GP_PRACTICE
-    }
-    found = {p.pk: practices[p.gp_practice_id] for p in patients if p.gp_practice_id in practices}
-    rest = [p.pk for p in patients if p.pk not in found]
-    if rest:
-        for patient_id, role_id in (
-            CareRelation.objects.active()
-            .filter(patient_id__in=rest, role__in=roles)
-            .order_by("pk")
-            .values_list("patient_id", "role_id")
-        ):
-            found.setdefault(patient_id, by_pk[role_id])
-        for emergency in (
-            EmergencyAccess.objects.active()
-            .filter(patient_id__in=rest, user=user)
-            .select_related("role__organization")
-        ):
-            found.setdefault(emergency.patient_id, emergency.role)
-    return found
 
 
 def log_patients_shown(

@@ -20,7 +20,12 @@ from schakel.audit.models import AccessEvent, Outcome
 from schakel.core.forms import kept_initial
 from schakel.core.identifiers import normalise_bsn
 from schakel.directory.access import acting_role
-from schakel.patients.access import get_patient_for_user, log_patients_listed, visible_patients
+from schakel.patients.access import (
+    get_patient_for_user,
+    log_patients_listed,
+    visible_patients,
+    visible_to,
+)
 from schakel.patients.actions import (
     Actor,
     DuplicatePatientError,
@@ -85,7 +90,7 @@ def register(request: HttpRequest) -> HttpResponse:
             patient = do_register_patient(actor=actor, **form.cleaned_data)
         except DuplicatePatientError as duplicate:
             existing = duplicate.existing
-            if visible_patients(actor.account).filter(pk=existing.pk).exists():
+            if existing.pk in visible_to(actor.account):
                 form.add_error(
                     "bsn",
                     format_html(

@@ -29,7 +29,7 @@ from schakel.core.workdays import working_days_after
 from schakel.directory.access import CARE_FUNCTIONS, active_roles
 from schakel.directory.actor import Actor
 from schakel.directory.models import PractitionerRole
-from schakel.patients.access import log_patients_shown, visible_patients
+from schakel.patients.access import log_patients_shown, visible_to
 from schakel.work import actions
 from schakel.work.access import (
     get_task_for_user,
@@ -419,9 +419,8 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         actions.do_mark_read(mine.filter(pk=pk))
-    if (
-        notification.patient_id is not None
-        and not visible_patients(request.user).filter(pk=notification.patient_id).exists()
+    if notification.patient_id is not None and notification.patient_id not in visible_to(
+        request.user
     ):
         return render(request, "work/notification_gone.html", {"reason": "access"})
     subject = notification.subject
