@@ -123,7 +123,7 @@ def get_question_for_user(
         pk=pk,
     )
     patient_access = None
-    if question.patient_id is not None and (question.patient_id in visible_to(user)):
+    if question.patient_id is not None and question.patient_id in visible_to(user):
         patient_access = get_patient_for_user(request, question.patient_id, event=event)
     is_addressee = (
         Question.objects.filter(pk=question.pk).filter(addressed_condition(user)).exists()
