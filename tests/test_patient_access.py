@@ -79,7 +79,7 @@ class AccessDecisionTests(PatientTestCase):
         self.assertFalse(self.sees(self.other_gp))
 
     def test_the_list_is_a_fixed_number_of_queries_with_the_grounds_attached(self):
-        with self.assertNumQueries(3):  # the user's roles, the candidates, the patients
+        with self.assertNumQueries(3):  # the user's roles, the ways in, the patients
             patients = list(visible_patients(self.gp))
         grounds = [p.access_grounds for p in patients]  # type: ignore[attr-defined]  # annotated
         self.assertEqual(grounds, [Grounds.CONSENT])
@@ -217,6 +217,31 @@ class PatientUrlsTests(PatientTestCase):
         self.assertContains(response, "Jansen, Piet")
         entry = AccessLogEntry.objects.get(event=AccessEvent.READ)
         self.assertEqual((entry.patient_id, entry.grounds), (self.patient.pk, Grounds.CONSENT))
+
+    def test_the_list_logs_an_emergency_access_with_the_role_it_was_opened_with(self):
+        # The other GP opened the access as GP of their practice, then moved to the hospital
+        # (that role ended): the list still shows the patient, logged with the first role.
+        practice_role = self.other_gp.practitioner.roles.get()
+        PractitionerRole.objects.create(
+            practitioner=self.other_gp.practitioner,
+            organization=self.other_hospital,
+            function=Function.MEDICAL_ONCOLOGIST,
+        )
+        EmergencyAccess.objects.create(
+            patient=self.patient,
+            user=self.other_gp,
+            role=practice_role,
+            reason="Acute opname, geen gegevens",
+            expires_at=timezone.now() + timedelta(hours=1),
+        )
+        PractitionerRole.objects.filter(pk=practice_role.pk).update(is_active=False)
+        self.login(self.other_gp)
+        self.assertContains(self.client.get(reverse("patients:list")), "Jansen, Piet")
+        entry = AccessLogEntry.objects.get(event=AccessEvent.READ)
+        self.assertEqual(
+            (entry.patient_id, entry.grounds, entry.role, entry.organisation),
+            (self.patient.pk, Grounds.EMERGENCY, "huisarts", self.other_practice.name),
+        )
 
     def test_a_search_is_logged_as_a_search(self):
         self.login(self.gp)

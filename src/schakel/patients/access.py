@@ -126,7 +126,6 @@ class Visible:
     """A patient the user may see, as a list names them: enough to decide and to log."""
 
     pk: int
-    gp_practice_id: int | None
     grounds: Grounds
     # The user's role through which they see the patient (the access log names it): GP at the
     # patient's practice, a care relation, or the emergency access.
@@ -165,62 +164,52 @@ def visible_patient_ids(user: User | AnonymousUser) -> list[int]:
 _PRACTICE, _RELATION, _EMERGENCY = 0, 1, 2
 
 
+def _ways_in(rows: QuerySet, source: int, patient: str, role: str) -> QuerySet:
+    """One row per way in: (patient, sharing, recorder, role, source, order). ``patient`` is
+    the path to the patient ("" for the patient itself), ``role`` the column naming the role
+    (for the practice: the practice, whose role follows from it); the order is the row's id,
+    as ``_decide`` takes the first relation or access."""
+    return rows.order_by().values_list(  # a compound statement takes no ordering in its parts
+        f"{patient}pk",
+        f"{patient}sharing",
+        f"{patient}recorded_by_id",
+        role,
+        Value(source, output_field=IntegerField()),
+        "pk",
+    )
+
+
 def _decide_caseload(user: User) -> dict[int, Visible]:
     roles = active_roles(user)
     if not roles:
         return {}
     organization_ids = {role.organization_id for role in roles}
     practices = _practice_roles(roles)
-    facts = ("gp_practice_id", "sharing", "recorded_by_id")
-    # One row per way in: (patient, its practice, sharing, recorder, role, source, order).
-    # The practice's rows name the practice where the others name a role (the role follows
-    # from it below); the order is the relation's or access's id, as ``_decide`` takes the
-    # first of them.
-    by_relation = (
-        CareRelation.objects.active()
-        .filter(role_id__in=[role.pk for role in roles])
-        .values_list(
-            "patient_id",
-            *(f"patient__{fact}" for fact in facts),
-            "role_id",
-            Value(_RELATION, output_field=IntegerField()),
-            "pk",
-        )
+    relations = CareRelation.objects.active().filter(role_id__in=[role.pk for role in roles])
+    patients = Patient.objects.filter(gp_practice_id__in=list(practices))
+    emergencies = EmergencyAccess.objects.active().filter(user=user)
+    rows = _ways_in(relations, _RELATION, "patient__", "role_id").union(
+        _ways_in(patients, _PRACTICE, "", "gp_practice_id"),
+        _ways_in(emergencies, _EMERGENCY, "patient__", "role_id"),
+        all=True,
     )
-    by_practice = Patient.objects.filter(gp_practice_id__in=list(practices)).values_list(
-        "pk", *facts, "gp_practice_id", Value(_PRACTICE, output_field=IntegerField()), "pk"
-    )
-    by_emergency = (
-        EmergencyAccess.objects.active()
-        .filter(user=user)
-        .values_list(
-            "patient_id",
-            *(f"patient__{fact}" for fact in facts),
-            "role_id",
-            Value(_EMERGENCY, output_field=IntegerField()),
-            "pk",
-        )
-    )
-    # order_by(): a compound statement takes no ordering in its parts.
-    rows = by_relation.order_by().union(by_practice.order_by(), by_emergency.order_by(), all=True)
     ways: dict[int, list[tuple[int, int, int]]] = {}
-    about: dict[int, tuple[int | None, str, int | None]] = {}
-    for patient_id, practice_id, sharing, recorded_by_id, role_id, source, order in rows:
+    consent: dict[int, Grounds | None] = {}
+    for patient_id, sharing, recorded_by_id, role_id, source, order in rows:
         if source == _PRACTICE:
             role_id = practices[role_id].pk
         ways.setdefault(patient_id, []).append((source, order, role_id))
-        about[patient_id] = (practice_id, sharing, recorded_by_id)
+        consent[patient_id] = _shared_grounds(sharing, recorded_by_id, organization_ids)
     visible = {}
-    for patient_id in sorted(ways):
-        practice_id, sharing, recorded_by_id = about[patient_id]
+    for patient_id in sorted(ways):  # in id order: see visible_patient_ids
         routes = sorted(ways[patient_id])
         regular = next((role for source, _o, role in routes if source != _EMERGENCY), None)
         emergency = next((role for source, _o, role in routes if source == _EMERGENCY), None)
-        grounds = _shared_grounds(sharing, recorded_by_id, organization_ids)
+        grounds = consent[patient_id]
         if regular is not None and grounds is not None:
-            visible[patient_id] = Visible(patient_id, practice_id, grounds, regular)
+            visible[patient_id] = Visible(patient_id, grounds, regular)
         elif emergency is not None:
-            visible[patient_id] = Visible(patient_id, practice_id, Grounds.EMERGENCY, emergency)
+            visible[patient_id] = Visible(patient_id, Grounds.EMERGENCY, emergency)
     return visible
 
 
