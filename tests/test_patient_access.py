@@ -12,6 +12,7 @@ from schakel.audit.models import AccessEvent, AccessLogEntry, Grounds, Outcome
 from schakel.directory.models import Function, PractitionerRole
 from schakel.patients.access import _decide, visible_patients, visible_to
 from schakel.patients.models import CareRelation, EmergencyAccess, Patient, RelationKind, Sharing
+from tests.base import make_person
 from tests.patients_base import PatientTestCase
 
 
@@ -99,6 +100,10 @@ class OneRuleTests(PatientTestCase):
             function=Function.MEDICAL_ONCOLOGIST,
         )
         other_gp_role = self.other_gp.practitioner.roles.get()
+        # A GP who has left: their only role ended while their emergency accesses still run.
+        former_role = make_person("former-gp@test.nl", self.other_practice, Function.GP, "H", "Oud")
+        former = former_role.practitioner.user
+        assert former is not None
         patients = []
         combinations = itertools.product(
             Sharing.values,
@@ -129,15 +134,18 @@ class OneRuleTests(PatientTestCase):
                     started_at=timezone.now() - timedelta(days=365),
                 )
             if emergency:
-                EmergencyAccess.objects.create(
-                    patient=patient,
-                    user=self.other_gp,
-                    role=other_gp_role,
-                    reason="Acute opname",
-                    expires_at=timezone.now() + timedelta(hours=1),
-                )
+                for user, role in ((self.other_gp, other_gp_role), (former, former_role)):
+                    EmergencyAccess.objects.create(
+                        patient=patient,
+                        user=user,
+                        role=role,
+                        reason="Acute opname",
+                        expires_at=timezone.now() + timedelta(hours=1),
+                    )
             patients.append(patient)
-        for user in (self.gp, self.poh, self.specialist, self.other_gp, self.coordinator):
+        PractitionerRole.objects.filter(pk=former_role.pk).update(is_active=False)
+        users = (self.gp, self.poh, self.specialist, self.other_gp, self.coordinator, former)
+        for user in users:
             caseload = visible_to(user)
             seen = 0
             for patient in patients:
@@ -149,8 +157,11 @@ class OneRuleTests(PatientTestCase):
                         (one.grounds, one.role.pk) if one else None,
                     )
                 seen += one is not None
-            # Every user sees some and misses some, so both answers were put to the test.
-            if user != self.coordinator:
+            # Every user with a way in sees some and misses some, so both answers were put to
+            # the test; who has no active role sees nobody, emergency access or not.
+            if user in (self.coordinator, former):
+                self.assertEqual(seen, 0, user.email)
+            else:
                 self.assertTrue(0 < seen < len(patients), user.email)
 
 

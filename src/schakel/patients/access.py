@@ -229,6 +229,8 @@ def _shared_grounds(
 def _decide(user: User, patient: Patient) -> PatientAccess | None:
     """Which role gives access to this one patient, and on what grounds (None: no access)."""
     roles = active_roles(user)
+    if not roles:  # who no longer works anywhere sees nobody, emergency access or not
+        return None
     organization_ids = {role.organization_id for role in roles}
     grounds = _shared_grounds(patient.sharing, patient.recorded_by_id, organization_ids)
     if grounds is not None:
